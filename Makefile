@@ -1,0 +1,54 @@
+# Palabre — one Makefile drives everything. `make help` lists the targets.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo test test-postgres lint format messages bench clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install Palabre with its development tools
+
+demo: $(STAMP) ## migrate the SQLite database, load the demo and serve it (Ctrl-C to stop)
+	$(BIN)/palabre demo
+
+test: $(STAMP) ## run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
+	@scripts/ensure-chromium
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: $(STAMP) ## run the suite on the local PostgreSQL (127.0.0.1)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/palabre} $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff, format check, mypy, import-linter, migrations check, djlint
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src
+	$(BIN)/lint-imports
+	DJANGO_SETTINGS_MODULE=palabre.test_settings $(BIN)/palabre manage makemigrations --check --dry-run
+	$(BIN)/djlint --lint src/palabre
+
+format: $(STAMP) ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+messages: $(STAMP) ## extract messages (msgids are English; translate fr/…/django.po), compile them
+	cd src/palabre && ../../$(BIN)/palabre manage makemessages -l fr -l en --no-obsolete
+	msgen src/palabre/locale/en/LC_MESSAGES/django.po -o src/palabre/locale/en/LC_MESSAGES/django.po
+	cd src/palabre && ../../$(BIN)/palabre manage compilemessages
+
+bench: $(STAMP) ## run the benchmarks under bench/, results in bench/results/
+	$(BIN)/python bench/run.py
+
+clean: ## remove the virtual environment and local data
+	rm -rf $(VENV) var

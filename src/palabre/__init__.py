@@ -1,0 +1,3 @@
+"""Palabre: local digital democracy."""
+
+__version__ = "0.1.0"

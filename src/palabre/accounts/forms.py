@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+class SignupExtraForm(forms.Form):
+    """Fields added to allauth's sign-up form."""
+
+    pseudonym = forms.CharField(
+        label=_("Public pseudonym"),
+        max_length=60,
+        help_text=_("Shown next to your contributions. You do not have to use your real name."),
+    )
+    participant_type = forms.ChoiceField(
+        label=_("You take part as"),
+        choices=User.ParticipantType.choices,
+        initial=User.ParticipantType.RESIDENT,
+    )
+
+    def signup(self, request: Any, user: User) -> None:
+        user.pseudonym = self.cleaned_data["pseudonym"].strip()
+        user.participant_type = self.cleaned_data["participant_type"]
+        user.save(update_fields=["pseudonym", "participant_type"])
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["pseudonym", "participant_type"]
+
+
+class AccountDeleteForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand that my account will be closed for good and that my contributions "
+            "will stay online without my pseudonym."
+        ),
+        required=True,
+    )

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiConfig(AppConfig):
+    name = "palabre.api"
+    label = "palabre_api"
+    verbose_name = _("REST API")

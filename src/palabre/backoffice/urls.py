@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import views
+
+app_name = "backoffice"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("demarches/nouvelle/", views.process_create, name="process_create"),
+    path("demarches/<slug:slug>/", views.process_edit, name="process_edit"),
+    path("demarches/<slug:slug>/statut/", views.process_status, name="process_status"),
+    path("demarches/<slug:slug>/phases/nouvelle/", views.phase_edit, name="phase_add"),
+    path("demarches/<slug:slug>/phases/<int:phase_id>/", views.phase_edit, name="phase_edit"),
+    path(
+        "demarches/<slug:slug>/phases/<int:phase_id>/supprimer/",
+        views.phase_delete,
+        name="phase_delete",
+    ),
+    path("pages/", views.legal_pages, name="legal_pages"),
+    path("pages/<slug:kind>/", views.legal_page_edit, name="legal_page_edit"),
+    path("collectivite/", views.organization_settings, name="organization_settings"),
+    path(
+        "collectivite/quartiers/<int:pk>/supprimer/",
+        views.neighbourhood_delete,
+        name="neighbourhood_delete",
+    ),
+    path("membres/", views.members, name="members"),
+    path("membres/<int:pk>/retirer/", views.member_revoke, name="member_revoke"),
+]

@@ -1,0 +1,323 @@
+"""The agents' back-office ("espace agent"): thin views over the domain services.
+
+Every view starts from `organization_get_for_user` (403 for a user without the right role,
+login redirect for anonymous visitors); nothing here reads roles itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from palabre.organizations import services as org_services
+from palabre.organizations.models import LegalPage, Membership, Neighbourhood, Organization
+from palabre.organizations.permissions import organization_user_can
+from palabre.organizations.roles import Action
+from palabre.organizations.selectors import (
+    legal_page_get,
+    members_of,
+    neighbourhoods_of,
+    organization_get_for_user,
+)
+from palabre.processes import services as process_services
+from palabre.processes.blueprints import BLUEPRINTS
+from palabre.processes.models import Phase, Process
+from palabre.processes.selectors import (
+    ProcessAction,
+    process_get_for_user,
+    processes_visible_to,
+    themes_of,
+)
+
+from . import forms
+
+View = Callable[..., HttpResponse]
+
+
+def backoffice(action: Action) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, org: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            organization = organization_get_for_user(user=request.user, slug=org, action=action)
+            return view(request, organization, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _context(request: HttpRequest, organization: Organization, **extra: Any) -> dict[str, Any]:
+    can = {a.value: organization_user_can(request.user, organization, a) for a in Action}
+    return {"organization": organization, "can": can, "backoffice": True, **extra}
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error.messages)
+
+
+@backoffice(Action.VIEW_BACKOFFICE)
+def dashboard(request: HttpRequest, organization: Organization) -> HttpResponse:
+    processes = processes_visible_to(user=request.user, organization=organization).annotate(
+        n_contributions=Count("contributions")
+    )
+    by_status = {s: [p for p in processes if p.status == s] for s in Process.Status}
+    return render(
+        request,
+        "backoffice/dashboard.html",
+        _context(request, organization, processes=processes, by_status=by_status),
+    )
+
+
+@backoffice(Action.MANAGE_PROCESSES)
+def process_create(request: HttpRequest, organization: Organization) -> HttpResponse:
+    form = forms.ProcessCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            process = process_services.process_create(
+                organization=organization, created_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The process was created as a draft."))
+            return redirect("backoffice:process_edit", org=organization.slug, slug=process.slug)
+    return render(
+        request,
+        "backoffice/process_create.html",
+        _context(request, organization, form=form, blueprints=BLUEPRINTS),
+    )
+
+
+@backoffice(Action.MANAGE_PROCESSES)
+def process_edit(request: HttpRequest, organization: Organization, slug: str) -> HttpResponse:
+    process = process_get_for_user(
+        user=request.user, organization=organization, slug=slug, action=ProcessAction.CHANGE
+    )
+    form = forms.ProcessFramingForm(
+        request.POST or None, instance=process, organization=organization
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        themes = list(data.pop("themes"))
+        try:
+            process_services.process_update(process=process, themes=themes, **data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The process was saved."))
+            return redirect("backoffice:process_edit", org=organization.slug, slug=process.slug)
+    transitions = sorted(process_services.ALLOWED_TRANSITIONS[process.status])
+    return render(
+        request,
+        "backoffice/process_edit.html",
+        _context(
+            request,
+            organization,
+            process=process,
+            form=form,
+            phases=process.phases.all(),
+            transitions=[Process.Status(t) for t in transitions],
+        ),
+    )
+
+
+@require_POST
+@backoffice(Action.MANAGE_PROCESSES)
+def process_status(request: HttpRequest, organization: Organization, slug: str) -> HttpResponse:
+    process = process_get_for_user(
+        user=request.user, organization=organization, slug=slug, action=ProcessAction.CHANGE
+    )
+    form = forms.StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown status."))
+    else:
+        try:
+            process = process_services.process_set_status(
+                process=process, status=form.cleaned_data["status"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Status changed to “%(status)s”.") % {"status": process.get_status_display()},
+            )
+    return redirect("backoffice:process_edit", org=organization.slug, slug=process.slug)
+
+
+@backoffice(Action.MANAGE_PROCESSES)
+def phase_edit(
+    request: HttpRequest, organization: Organization, slug: str, phase_id: int | None = None
+) -> HttpResponse:
+    process = process_get_for_user(
+        user=request.user, organization=organization, slug=slug, action=ProcessAction.CHANGE
+    )
+    phase = get_object_or_404(Phase, pk=phase_id, process=process) if phase_id else None
+    form = forms.PhaseForm(request.POST or None, instance=phase)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if phase is None:
+                process_services.phase_add(process=process, **data)
+            else:
+                process_services.phase_update(phase=phase, **data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The phase was saved."))
+            return redirect("backoffice:process_edit", org=organization.slug, slug=process.slug)
+    return render(
+        request,
+        "backoffice/phase_edit.html",
+        _context(request, organization, process=process, phase=phase, form=form),
+    )
+
+
+@require_POST
+@backoffice(Action.MANAGE_PROCESSES)
+def phase_delete(
+    request: HttpRequest, organization: Organization, slug: str, phase_id: int
+) -> HttpResponse:
+    process = process_get_for_user(
+        user=request.user, organization=organization, slug=slug, action=ProcessAction.CHANGE
+    )
+    phase = get_object_or_404(Phase, pk=phase_id, process=process)
+    process_services.phase_delete(phase=phase)
+    messages.success(request, _("The phase was deleted."))
+    return redirect("backoffice:process_edit", org=organization.slug, slug=process.slug)
+
+
+@backoffice(Action.EDIT_LEGAL_PAGES)
+def legal_pages(request: HttpRequest, organization: Organization) -> HttpResponse:
+    pages = LegalPage.objects.filter(organization=organization).order_by("kind")
+    return render(
+        request, "backoffice/legal_pages.html", _context(request, organization, pages=pages)
+    )
+
+
+@backoffice(Action.EDIT_LEGAL_PAGES)
+def legal_page_edit(request: HttpRequest, organization: Organization, kind: str) -> HttpResponse:
+    page = legal_page_get(organization=organization, kind=kind)
+    form = forms.LegalPageForm(request.POST or None, instance=page)
+    if request.method == "POST" and form.is_valid():
+        org_services.legal_page_update(page=page, updated_by=request.user, **form.cleaned_data)
+        messages.success(request, _("The page was saved."))
+        return redirect("backoffice:legal_pages", org=organization.slug)
+    return render(
+        request,
+        "backoffice/legal_page_edit.html",
+        _context(request, organization, page=page, form=form),
+    )
+
+
+@backoffice(Action.MANAGE_ORGANIZATION)
+def organization_settings(request: HttpRequest, organization: Organization) -> HttpResponse:
+    form = forms.OrganizationForm(
+        request.POST or None, request.FILES or None, instance=organization
+    )
+    neighbourhood_form = forms.NeighbourhoodForm(prefix="n")
+    theme_form = forms.ThemeForm(prefix="t")
+    if request.method == "POST":
+        action = request.POST.get("action", "settings")
+        if action == "neighbourhood":
+            neighbourhood_form = forms.NeighbourhoodForm(request.POST, prefix="n")
+            if neighbourhood_form.is_valid():
+                org_services.neighbourhood_create(
+                    organization=organization, **neighbourhood_form.cleaned_data
+                )
+                messages.success(request, _("The neighbourhood was added."))
+                return redirect("backoffice:organization_settings", org=organization.slug)
+        elif action == "theme":
+            theme_form = forms.ThemeForm(request.POST, prefix="t")
+            if theme_form.is_valid():
+                process_services.theme_get_or_create(
+                    organization=organization, **theme_form.cleaned_data
+                )
+                messages.success(request, _("The theme was added."))
+                return redirect("backoffice:organization_settings", org=organization.slug)
+        elif form.is_valid():
+            form.save()
+            messages.success(request, _("The settings were saved."))
+            return redirect("backoffice:organization_settings", org=organization.slug)
+    organization.refresh_from_db()
+    return render(
+        request,
+        "backoffice/organization_settings.html",
+        _context(
+            request,
+            organization,
+            form=form,
+            neighbourhood_form=neighbourhood_form,
+            theme_form=theme_form,
+            neighbourhoods=neighbourhoods_of(organization=organization),
+            themes=themes_of(organization=organization),
+        ),
+    )
+
+
+@require_POST
+@backoffice(Action.MANAGE_ORGANIZATION)
+def neighbourhood_delete(request: HttpRequest, organization: Organization, pk: int) -> HttpResponse:
+    neighbourhood = get_object_or_404(Neighbourhood, pk=pk, organization=organization)
+    org_services.neighbourhood_delete(neighbourhood=neighbourhood)
+    messages.success(request, _("The neighbourhood was deleted."))
+    return redirect("backoffice:organization_settings", org=organization.slug)
+
+
+@backoffice(Action.MANAGE_MEMBERS)
+def members(request: HttpRequest, organization: Organization) -> HttpResponse:
+    form = forms.MemberGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = (
+            get_user_model()
+            .objects.filter(email__iexact=form.cleaned_data["email"], is_active=True)
+            .first()
+        )
+        if user is None:
+            form.add_error("email", _("No active account uses this address."))
+        else:
+            org_services.membership_grant(
+                organization=organization,
+                user=user,
+                role=form.cleaned_data["role"],
+                granted_by=request.user,
+            )
+            messages.success(request, _("The role was granted; the person is told by e-mail."))
+            return redirect("backoffice:members", org=organization.slug)
+    return render(
+        request,
+        "backoffice/members.html",
+        _context(
+            request, organization, form=form, memberships=members_of(organization=organization)
+        ),
+    )
+
+
+@require_POST
+@backoffice(Action.MANAGE_MEMBERS)
+def member_revoke(request: HttpRequest, organization: Organization, pk: int) -> HttpResponse:
+    membership = get_object_or_404(Membership, pk=pk, organization=organization)
+    try:
+        org_services.membership_revoke(membership=membership, revoked_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The role was removed."))
+    return redirect("backoffice:members", org=organization.slug)

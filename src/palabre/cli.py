@@ -1,0 +1,52 @@
+"""The `palabre` command.
+
+    palabre manage <django command> [args]   run a Django management command
+    palabre demo [--port N] [--no-serve]       migrate, load the demo and serve it
+    palabre version
+
+Later issues add analysis subcommands (synthesize, opinions, barometer…) that do not need
+Django at all: they import `palabre_analysis` only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _django(argv: list[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "palabre.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["palabre manage", *argv])
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(prog="palabre", description="Palabre command line.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("manage", help="run a Django management command", add_help=False)
+    demo = sub.add_parser("demo", help="migrate, load the demo collectivité and serve it")
+    demo.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    demo.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    demo.add_argument("--no-serve", action="store_true", help="prepare the demo and exit")
+    sub.add_parser("version", help="print the version")
+    if argv and argv[0] == "manage":
+        _django(argv[1:])
+        return 0
+    args = parser.parse_args(argv)
+    if args.command == "version":
+        import palabre
+
+        print(palabre.__version__)
+        return 0
+    if args.command == "demo":
+        from palabre.demo.runner import run_demo
+
+        return run_demo(host=args.host, port=args.port, serve=not args.no_serve)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""`palabre demo`: migrate, load the demo, start a task worker and the web server."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+
+def run_demo(*, host: str, port: int, serve: bool = True) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "palabre.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from .loader import demo_logins
+
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    call_command("demo_load")
+    url = f"http://{host}:{port}/"
+    lines = [
+        "",
+        "=" * 72,
+        f"  Palabre demo: {url}",
+        f"  Ville de Démo: {url}ville-de-demo/   agents' space: {url}ville-de-demo/espace/",
+        "  Demo logins (password for all: demo-palabre-2026):",
+    ]
+    lines += [f"    {role:<28} {email}" for email, role, _org in demo_logins()]
+    lines += ["  E-mails (sign-in codes, verification) are printed in this terminal.", "=" * 72, ""]
+    print("\n".join(lines), flush=True)
+    if not serve:
+        return 0
+    manage = [sys.executable, "-m", "palabre.cli", "manage"]
+    worker = subprocess.Popen([*manage, "db_worker"])  # noqa: S603 - our own command
+    try:
+        return subprocess.call([*manage, "runserver", "--noreload", f"{host}:{port}"])  # noqa: S603
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)

@@ -1,0 +1,81 @@
+"""Reads for processes. `process_get_for_user` / `processes_visible_to` are THE permission
+chokepoint for a process: pages, API, exports and analysis input all go through them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from palabre.organizations.models import Organization
+from palabre.organizations.permissions import organization_user_can
+from palabre.organizations.roles import Action
+
+from .models import Process, Theme
+
+
+class ProcessAction(StrEnum):
+    VIEW = "view"
+    CHANGE = "change"
+
+
+PUBLIC_STATUSES = (Process.Status.PUBLISHED, Process.Status.CLOSED, Process.Status.ARCHIVED)
+
+
+def processes_visible_to(*, user: Any, organization: Organization) -> QuerySet[Process]:
+    """Every process of `organization` that `user` may open (listed or not)."""
+    qs = Process.objects.filter(organization=organization)
+    if not organization_user_can(user, organization, Action.VIEW_DRAFTS):
+        qs = qs.filter(status__in=PUBLIC_STATUSES)
+    if not organization_user_can(user, organization, Action.VIEW_RESTRICTED):
+        qs = qs.exclude(visibility=Process.Visibility.RESTRICTED)
+    return qs
+
+
+def processes_listed_for(*, user: Any, organization: Organization) -> QuerySet[Process]:
+    """What the public list shows: published-or-later, not unlisted."""
+    return (
+        processes_visible_to(user=user, organization=organization)
+        .filter(status__in=PUBLIC_STATUSES)
+        .exclude(visibility=Process.Visibility.UNLISTED)
+        .prefetch_related("phases", "themes")
+    )
+
+
+def process_get_for_user(
+    *, user: Any, organization: Organization, slug: str, action: ProcessAction = ProcessAction.VIEW
+) -> Process:
+    """The process at `slug` if `user` may do `action` on it.
+
+    404 when the user may not even see it (its existence is not revealed), 403 when they see
+    it but may not change it.
+    """
+    qs = processes_visible_to(user=user, organization=organization).filter(slug=slug)
+    process = qs.prefetch_related("phases", "themes", "neighbourhoods").first()
+    if process is None:
+        raise Http404(_("This participation process does not exist or is not public."))
+    if action == ProcessAction.CHANGE and not organization_user_can(
+        user, organization, Action.MANAGE_PROCESSES
+    ):
+        raise PermissionDenied(_("You may not change this participation process."))
+    return process
+
+
+def process_search(
+    qs: QuerySet[Process], *, text: str = "", status: str = "", template: str = ""
+) -> QuerySet[Process]:
+    if text:
+        qs = qs.filter(Q(title__icontains=text) | Q(question__icontains=text))
+    if status:
+        qs = qs.filter(status=status)
+    if template:
+        qs = qs.filter(template=template)
+    return qs
+
+
+def themes_of(*, organization: Organization) -> QuerySet[Theme]:
+    return Theme.objects.filter(organization=organization)

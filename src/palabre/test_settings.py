@@ -1,0 +1,8 @@
+"""Settings for the test suite: the normal settings with PALABRE_ENV=test."""
+
+import os
+
+os.environ["PALABRE_ENV"] = "test"
+os.environ.setdefault("PALABRE_ENV_FILE", "/nonexistent")
+
+from palabre.settings import *  # noqa: F403

@@ -1,0 +1,31 @@
+"""Root URLs. Organisation pages live under /<org-slug>/ (see organizations.RESERVED_SLUGS)."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from palabre.api.api import api
+from palabre.web import views as web_views
+
+handler400 = "palabre.core.views.bad_request"
+handler403 = "palabre.core.views.permission_denied"
+handler404 = "palabre.core.views.page_not_found"
+handler500 = "palabre.core.views.server_error"
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("admin/", admin.site.urls),
+    path("comptes/", include("allauth.urls")),
+    path("mon-compte/", include("palabre.web.account_urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/", api.urls),
+    path("healthz", web_views.healthz, name="healthz"),
+    path("<slug:org>/espace/", include("palabre.backoffice.urls")),
+    path("<slug:org>/", include("palabre.web.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import account_views as views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.profile, name="profile"),
+    path("mes-donnees/", views.data_export, name="data_export"),
+    path("supprimer/", views.delete_account, name="delete"),
+]

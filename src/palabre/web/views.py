@@ -1,0 +1,116 @@
+"""Public pages: thin views that call selectors and render templates."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from palabre.contributions.selectors import (
+    channel_counts,
+    contribution_counts,
+    contributions_visible_to,
+)
+from palabre.organizations.permissions import organization_user_can
+from palabre.organizations.roles import Action
+from palabre.organizations.selectors import (
+    legal_page_get,
+    organization_get,
+    organizations_public,
+)
+from palabre.processes.models import Process
+from palabre.processes.selectors import (
+    process_get_for_user,
+    process_search,
+    processes_listed_for,
+)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html", {"organizations": organizations_public()})
+
+
+def organization_home(request: HttpRequest, org: str) -> HttpResponse:
+    organization = organization_get(slug=org)
+    processes = processes_listed_for(user=request.user, organization=organization)
+    return render(
+        request,
+        "web/organization_home.html",
+        {
+            "organization": organization,
+            "open_processes": processes.filter(status=Process.Status.PUBLISHED)[:6],
+            "past_processes": processes.exclude(status=Process.Status.PUBLISHED)[:6],
+            "can_open_backoffice": organization_user_can(
+                request.user, organization, Action.VIEW_BACKOFFICE
+            ),
+        },
+    )
+
+
+def process_list(request: HttpRequest, org: str) -> HttpResponse:
+    organization = organization_get(slug=org)
+    status = request.GET.get("statut", "")
+    if status not in {"", *Process.Status.values} or status == Process.Status.DRAFT:
+        status = ""
+    template = request.GET.get("type", "")
+    if template not in {"", *Process.Template.values}:
+        template = ""
+    text = request.GET.get("q", "").strip()[:100]
+    qs = process_search(
+        processes_listed_for(user=request.user, organization=organization),
+        text=text,
+        status=status,
+        template=template,
+    )
+    page = Paginator(qs, 12).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/process_list.html",
+        {
+            "organization": organization,
+            "page": page,
+            "filters": {"q": text, "statut": status, "type": template},
+            "statuses": [s for s in Process.Status if s != Process.Status.DRAFT],
+            "templates": list(Process.Template),
+        },
+    )
+
+
+def process_detail(request: HttpRequest, org: str, slug: str) -> HttpResponse:
+    organization = organization_get(slug=org)
+    process = process_get_for_user(user=request.user, organization=organization, slug=slug)
+    contributions = contributions_visible_to(user=request.user, process=process).filter(
+        parent__isnull=True
+    )
+    page = Paginator(contributions, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/process_detail.html",
+        {
+            "organization": organization,
+            "process": process,
+            "phases": process.phases.all(),
+            "current_phase": process.current_phase(),
+            "counts": contribution_counts(process=process),
+            "channels": channel_counts(process=process),
+            "page": page,
+            "can_change": organization_user_can(
+                request.user, organization, Action.MANAGE_PROCESSES
+            ),
+        },
+    )
+
+
+def legal_page(request: HttpRequest, org: str, kind: str) -> HttpResponse:
+    organization = organization_get(slug=org)
+    page = legal_page_get(organization=organization, kind=kind)
+    return render(request, "web/legal_page.html", {"organization": organization, "page": page})
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness and database check for load balancers (no personal data)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

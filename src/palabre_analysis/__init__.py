@@ -1,0 +1,1 @@
+"""Palabre analysis engine (Django-free)."""

@@ -1,0 +1,72 @@
+"""The demo loader: realistic, idempotent, with or without ../shared/data."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from palabre.accounts.models import User
+from palabre.contributions.models import Contribution
+from palabre.demo.loader import DEMO_PASSWORD, load_demo
+from palabre.organizations.models import Membership, Organization
+from palabre.processes.models import Process
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return (
+        Organization.objects.count(),
+        Process.objects.count(),
+        Contribution.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+    )
+
+
+def test_builtin_sample_when_shared_data_is_absent(tmp_path):
+    report = load_demo(tmp_path / "absent")
+    assert report.source == "sample"
+    ville = Organization.objects.get(slug="ville-de-demo")
+    assert ville.population == 40_000 and ville.neighbourhoods.count() == 6
+    statuses = set(Process.objects.filter(organization=ville).values_list("status", flat=True))
+    assert statuses == {"draft", "published", "closed", "archived"}
+    assert Contribution.objects.filter(kind="answer").count() >= 25
+    assert Contribution.objects.filter(kind="comment", stance="against").exists()
+    assert set(Contribution.objects.values_list("channel", flat=True)) >= {
+        "online",
+        "paper",
+        "meeting",
+    }
+    # Every role can log in with the documented password.
+    for role in ("admin", "agent", "moderator", "analyst", "elected", "mediator", "citizen"):
+        user = Membership.objects.filter(organization=ville, role=role).get().user
+        assert user.check_password(DEMO_PASSWORD)
+
+
+def test_loading_twice_duplicates_nothing(tmp_path):
+    load_demo(tmp_path / "absent")
+    before = _counts()
+    report = load_demo(tmp_path / "absent")
+    assert report.contributions_added == 0
+    assert _counts() == before
+
+
+def test_real_french_text_from_shared_data(shared_data: Path):
+    report = load_demo(shared_data, answers_limit=300, proposals_limit=10)
+    assert report.source == "granddebat"
+    answers = Contribution.objects.filter(process__slug="simplifier-vos-demarches")
+    assert answers.count() == 300
+    assert answers.filter(body__iexact="ras").exists()  # real data has empty answers
+    charte = Contribution.objects.filter(process__slug="charte-numerique")
+    assert charte.filter(kind="idea").count() == 10
+    assert charte.filter(kind="comment", parent__isnull=False).count() > 10
+    assert not charte.filter(body__contains="<p>").exists()  # HTML stripped
+    before = _counts()
+    load_demo(shared_data, answers_limit=300, proposals_limit=10)
+    assert _counts() == before
+
+
+def test_demo_load_command(tmp_path, capsys):
+    call_command("demo_load", shared_data=tmp_path / "absent")
+    assert "Demo ready" in capsys.readouterr().out

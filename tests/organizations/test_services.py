@@ -1,0 +1,78 @@
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+
+from palabre.core.validators import contrast_ratio
+from palabre.organizations.models import LegalPage, Membership, Organization
+from palabre.organizations.roles import Role
+from palabre.organizations.services import (
+    membership_grant,
+    membership_revoke,
+    organization_create,
+    organization_update,
+)
+from tests.factories import UserFactory, make_member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_organization_create_sets_up_legal_pages_and_neighbourhoods():
+    org = organization_create(
+        name="Métropole de Test",
+        kind=Organization.Kind.METROPOLIS,
+        population=500_000,
+        neighbourhoods=["Secteur 1", "Secteur 2"],
+    )
+    assert org.slug == "metropole-de-test"
+    assert set(org.legal_pages.values_list("kind", flat=True)) == set(LegalPage.Kind.values)
+    assert [n.name for n in org.neighbourhoods.all()] == ["Secteur 1", "Secteur 2"]
+
+
+@pytest.mark.parametrize("slug", ["admin", "api", "comptes"])
+def test_reserved_slugs_are_refused(slug):
+    with pytest.raises(ValidationError):
+        organization_create(name="X", kind="commune", slug=slug)
+
+
+def test_brand_colour_must_be_readable_behind_white_text(org_a):
+    with pytest.raises(ValidationError) as excinfo:
+        organization_update(organization=org_a, primary_colour="#ffee00")
+    assert "contrast" in str(excinfo.value).lower() or "contraste" in str(excinfo.value).lower()
+    organization_update(organization=org_a, primary_colour="#123456")
+    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
+
+
+def test_membership_grant_sends_an_email_through_the_task_system(org_a):
+    user = UserFactory()
+    with pytest.raises(ValueError):
+        membership_grant(organization=org_a, user=user, role="king")
+    from django.db import transaction
+
+    with transaction.atomic():
+        membership_grant(organization=org_a, user=user, role=Role.ANALYST)
+        # Enqueued on commit, not before.
+        assert mail.outbox == []
+    # pytest-django wraps tests in a transaction: on_commit callbacks run via captureOnCommit.
+
+
+def test_membership_grant_email_is_sent_on_commit(org_a, django_capture_on_commit_callbacks):
+    user = UserFactory(email="nouvel.analyste@exemple.fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_grant(organization=org_a, user=user, role=Role.ANALYST)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["nouvel.analyste@exemple.fr"]
+    assert "Ville A" in mail.outbox[0].subject
+    # Granting twice is a no-op.
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_grant(organization=org_a, user=user, role=Role.ANALYST)
+    assert len(mail.outbox) == 1
+    assert Membership.objects.filter(user=user).count() == 1
+
+
+def test_the_last_administrator_cannot_be_removed(org_a, admin_a):
+    only = Membership.objects.get(user=admin_a)
+    with pytest.raises(ValidationError):
+        membership_revoke(membership=only, revoked_by=admin_a)
+    second = make_member(org_a, Role.ADMIN)
+    membership_revoke(membership=Membership.objects.get(user=second), revoked_by=admin_a)
+    assert Membership.objects.filter(organization=org_a, role=Role.ADMIN).count() == 1

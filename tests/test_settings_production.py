@@ -1,0 +1,50 @@
+"""Production refuses to start without its secrets, with a clear message."""
+
+import os
+import subprocess
+import sys
+
+CODE = "import django; django.setup()"
+
+
+def _run(env_extra):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL", "DEFAULT_FROM_EMAIL"}
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "palabre.settings",
+            "PALABRE_ENV_FILE": "/nonexistent",
+            **env_extra,
+        }
+    )
+    return subprocess.run(
+        [sys.executable, "-c", CODE], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_production_without_secrets_stops_with_a_clear_message():
+    out = _run({"PALABRE_ENV": "production"})
+    assert out.returncode != 0
+    assert "Configuration de production incomplète" in out.stderr
+    assert "SECRET_KEY" in out.stderr and "ALLOWED_HOSTS" in out.stderr
+
+
+def test_production_with_secrets_starts():
+    out = _run(
+        {
+            "PALABRE_ENV": "production",
+            "SECRET_KEY": "x" * 50,
+            "ALLOWED_HOSTS": "participer.example.fr",
+            "EMAIL_URL": "smtp://mail.example.fr:587",
+            "DEFAULT_FROM_EMAIL": "participer@example.fr",
+        }
+    )
+    assert out.returncode == 0, out.stderr
+
+
+def test_unknown_task_backend_is_refused():
+    out = _run({"PALABRE_ENV": "development", "TASKS_BACKEND": "celery"})
+    assert out.returncode != 0 and "TASKS_BACKEND" in out.stderr
