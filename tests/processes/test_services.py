@@ -94,3 +94,11 @@ def test_current_phase(org_a):
         start_date=dt.date.today() - dt.timedelta(days=20),
     )
     assert process.current_phase().kind == Phase.Kind.CONTRIBUTION
+
+
+def test_default_phase_titles_are_stored_in_french_whatever_the_ui_language(org_a):
+    from django.utils import translation
+
+    with translation.override("en"):
+        process = process_create(organization=org_a, template="idea_box", title="T", question="?")
+    assert [p.title for p in process.phases.all()][:2] == ["Information", "Dépôt des idées"]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -43,7 +45,9 @@ def organization_create(
     )
     organization.full_clean()
     organization.save()
-    for kind_value, title, body in defaults.legal_pages(organization):
+    with translation.override(settings.LANGUAGE_CODE):  # stored content: the site's language
+        pages = defaults.legal_pages(organization)
+    for kind_value, title, body in pages:
         LegalPage.objects.create(organization=organization, kind=kind_value, title=title, body=body)
     for neighbourhood_name in neighbourhoods or []:
         neighbourhood_create(organization=organization, name=neighbourhood_name)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -84,12 +85,17 @@ def process_create(
     if themes:
         process.themes.set(themes)
     start = start_date or timezone.localdate()
-    for position, plan in enumerate(BLUEPRINTS[template].phases):
+    # Stored content is written in the site's language (French), whatever the agent's UI.
+    with translation.override(settings.LANGUAGE_CODE):
+        titles = [str(plan.title) for plan in BLUEPRINTS[template].phases]
+    for position, (plan, phase_title) in enumerate(
+        zip(BLUEPRINTS[template].phases, titles, strict=True)
+    ):
         end = start + dt.timedelta(days=plan.days - 1)
         Phase.objects.create(
             process=process,
             kind=plan.kind,
-            title=str(plan.title),
+            title=phase_title,
             start_date=start,
             end_date=end,
             position=position,
