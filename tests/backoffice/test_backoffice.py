@@ -215,3 +215,12 @@ def test_admin_of_a_cannot_revoke_b_memberships(client, org_a, org_b, admin_a, a
     assert client.post(bo(org_a, "member_revoke", pk=foreign.pk)).status_code == 404
     assert client.post(bo(org_b, "member_revoke", pk=foreign.pk)).status_code == 403
     assert Membership.objects.filter(pk=foreign.pk).exists()
+
+
+def test_staff_without_mfa_are_invited_to_set_it_up(client, org_a, agent_a):
+    from allauth.mfa.models import Authenticator
+
+    client.force_login(agent_a)
+    assert "Configurer la double authentification" in client.get(bo(org_a)).content.decode()
+    Authenticator.objects.create(user=agent_a, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    assert "Configurer la double authentification" not in client.get(bo(org_a)).content.decode()

@@ -151,3 +151,19 @@ def test_django_admin_is_for_superusers_only(client, org_a, admin_a):
 
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     assert client.get("/admin/").status_code == 200
+
+
+def test_pages_use_a_bounded_number_of_queries(
+    client, org_a, published_a, django_assert_max_num_queries
+):
+    for i in range(30):
+        idea = make_contribution(published_a, title=f"Idée {i}", body="Texte")
+        make_contribution(published_a, kind="comment", body="Avis", parent=idea, stance="for")
+    for i in range(8):
+        make_process(org_a, title=f"Démarche {i}")
+    with django_assert_max_num_queries(18):  # constant: no query per contribution
+        client.get(reverse("process_detail", args=[org_a.slug, published_a.slug]))
+    with django_assert_max_num_queries(12):
+        client.get(reverse("process_list", args=[org_a.slug]))
+    with django_assert_max_num_queries(12):
+        client.get(f"/{org_a.slug}/")

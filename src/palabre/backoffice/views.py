@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from palabre.accounts.selectors import user_has_mfa
 from palabre.organizations import services as org_services
 from palabre.organizations.models import LegalPage, Membership, Neighbourhood, Organization
 from palabre.organizations.permissions import organization_user_can
@@ -74,14 +75,22 @@ def _apply_errors(form: Any, error: ValidationError) -> None:
 
 @backoffice(Action.VIEW_BACKOFFICE)
 def dashboard(request: HttpRequest, organization: Organization) -> HttpResponse:
-    processes = processes_visible_to(user=request.user, organization=organization).annotate(
-        n_contributions=Count("contributions")
+    processes = (
+        processes_visible_to(user=request.user, organization=organization)
+        .annotate(n_contributions=Count("contributions"))
+        .prefetch_related("phases")
     )
     by_status = {s: [p for p in processes if p.status == s] for s in Process.Status}
     return render(
         request,
         "backoffice/dashboard.html",
-        _context(request, organization, processes=processes, by_status=by_status),
+        _context(
+            request,
+            organization,
+            processes=processes,
+            by_status=by_status,
+            suggest_mfa=not user_has_mfa(user=request.user),
+        ),
     )
 
 

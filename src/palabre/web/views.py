@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -79,8 +80,11 @@ def process_list(request: HttpRequest, org: str) -> HttpResponse:
 def process_detail(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     organization = organization_get(slug=org)
     process = process_get_for_user(user=request.user, organization=organization, slug=slug)
-    contributions = contributions_visible_to(user=request.user, process=process).filter(
-        parent__isnull=True
+    contributions = (
+        contributions_visible_to(user=request.user, process=process)
+        .filter(parent__isnull=True)
+        .annotate(n_replies=Count("replies"))
+        .order_by("-created_at", "-pk")
     )
     page = Paginator(contributions, 20).get_page(request.GET.get("page"))
     return render(
