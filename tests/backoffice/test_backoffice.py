@@ -152,7 +152,9 @@ def test_agent_of_a_cannot_touch_b_even_with_forged_posts(client, org_a, org_b, 
 
 def test_backoffice_actions_need_post(client, org_a, agent_a, published_a):
     client.force_login(agent_a)
-    assert client.get(bo(org_a, "process_status", slug=published_a.slug)).status_code == 405
+    response = client.get(bo(org_a, "process_status", slug=published_a.slug))
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert "Rien n'a été modifié" in response.content.decode()
 
 
 def test_agent_edits_legal_pages(client, org_a, agent_a):
@@ -224,3 +226,40 @@ def test_staff_without_mfa_are_invited_to_set_it_up(client, org_a, agent_a):
     assert "Configurer la double authentification" in client.get(bo(org_a)).content.decode()
     Authenticator.objects.create(user=agent_a, type=Authenticator.Type.TOTP, data={"secret": "x"})
     assert "Configurer la double authentification" not in client.get(bo(org_a)).content.decode()
+
+
+def test_a_citizen_member_of_a_gets_403_on_b(client, org_a, org_b):
+    client.force_login(make_member(org_a, Role.CITIZEN))
+    for org in (org_a, org_b):
+        assert client.get(bo(org)).status_code == 403
+
+
+def test_logo_upload_checks_the_file(client, org_a, admin_a, tmp_path, settings):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(admin_a)
+    fields = {
+        "action": "settings",
+        "name": "Ville A",
+        "kind": "commune",
+        "population": "12000",
+        "primary_colour": "#1d4e89",
+    }
+    fake = SimpleUploadedFile("logo.png", b"not an image", content_type="image/png")
+    response = client.post(bo(org_a, "organization_settings"), {**fields, "logo": fake})
+    assert response.status_code == 200 and "Il y a un problème" in response.content.decode()
+    org_a.refresh_from_db()
+    assert not org_a.logo
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), "#1d4e89").save(buffer, format="PNG")
+    logo = SimpleUploadedFile("logo.png", buffer.getvalue(), content_type="image/png")
+    response = client.post(bo(org_a, "organization_settings"), {**fields, "logo": logo})
+    assert response.status_code == 302
+    org_a.refresh_from_db()
+    assert org_a.logo.name.startswith("organizations/logos/")
+    assert (tmp_path / org_a.logo.name).is_file()
+    assert org_a.logo.url in client.get(f"/{org_a.slug}/").content.decode()

@@ -18,9 +18,9 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from palabre.accounts.selectors import user_has_mfa
+from palabre.core.http import require_post
 from palabre.organizations import services as org_services
 from palabre.organizations.models import LegalPage, Membership, Neighbourhood, Organization
 from palabre.organizations.permissions import organization_user_can
@@ -147,7 +147,7 @@ def process_edit(request: HttpRequest, organization: Organization, slug: str) ->
     )
 
 
-@require_POST
+@require_post
 @backoffice(Action.MANAGE_PROCESSES)
 def process_status(request: HttpRequest, organization: Organization, slug: str) -> HttpResponse:
     process = process_get_for_user(
@@ -199,7 +199,7 @@ def phase_edit(
     )
 
 
-@require_POST
+@require_post
 @backoffice(Action.MANAGE_PROCESSES)
 def phase_delete(
     request: HttpRequest, organization: Organization, slug: str, phase_id: int
@@ -281,7 +281,7 @@ def organization_settings(request: HttpRequest, organization: Organization) -> H
     )
 
 
-@require_POST
+@require_post
 @backoffice(Action.MANAGE_ORGANIZATION)
 def neighbourhood_delete(request: HttpRequest, organization: Organization, pk: int) -> HttpResponse:
     neighbourhood = get_object_or_404(Neighbourhood, pk=pk, organization=organization)
@@ -319,7 +319,7 @@ def members(request: HttpRequest, organization: Organization) -> HttpResponse:
     )
 
 
-@require_POST
+@require_post
 @backoffice(Action.MANAGE_MEMBERS)
 def member_revoke(request: HttpRequest, organization: Organization, pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership, pk=pk, organization=organization)

@@ -35,7 +35,7 @@ def run_demo(*, host: str, port: int, serve: bool = True) -> int:
     if not serve:
         return 0
     manage = [sys.executable, "-m", "palabre.cli", "manage"]
-    worker = subprocess.Popen([*manage, "db_worker"])  # noqa: S603 - our own command
+    worker = subprocess.Popen([*manage, "db_worker", "--no-reload"])  # noqa: S603 - our own command
     try:
         return subprocess.call([*manage, "runserver", "--noreload", f"{host}:{port}"])  # noqa: S603
     except KeyboardInterrupt:
