@@ -48,3 +48,23 @@ def test_production_with_secrets_starts():
 def test_unknown_task_backend_is_refused():
     out = _run({"PALABRE_ENV": "development", "TASKS_BACKEND": "celery"})
     assert out.returncode != 0 and "TASKS_BACKEND" in out.stderr
+
+
+def test_outside_production_a_random_secret_key_is_kept_in_the_data_dir(tmp_path):
+    code = "from django.conf import settings; print(settings.SECRET_KEY)"
+    env_extra = {"PALABRE_ENV": "development", "PALABRE_DATA_DIR": str(tmp_path)}
+    keys = [
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "palabre.settings", **env_extra},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout.strip()
+        for _ in range(2)
+    ]
+    assert keys[0] == keys[1] and len(keys[0]) >= 50
+    key_file = tmp_path / "secret_key"
+    assert key_file.read_text() == keys[0]
+    assert key_file.stat().st_mode & 0o077 == 0

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import environ
@@ -43,11 +44,25 @@ if PRODUCTION:
         )
 
 DEBUG = env.bool("DEBUG", default=PALABRE_ENV == "development")
-SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-never-use-in-production")
+DATA_DIR = Path(env.str("PALABRE_DATA_DIR", default=str(REPO_DIR / "var")))
+
+
+def _local_secret_key() -> str:
+    """Outside production, a random key kept in DATA_DIR (never committed, never shared)."""
+    if TESTING:
+        return secrets.token_urlsafe(50)
+    path = DATA_DIR / "secret_key"
+    if not path.is_file():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50), encoding="ascii")
+        path.chmod(0o600)
+    return path.read_text(encoding="ascii").strip()
+
+
+SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-DATA_DIR = Path(env.str("PALABRE_DATA_DIR", default=str(REPO_DIR / "var")))
 SHARED_DATA_DIR = Path(
     env.str("PALABRE_SHARED_DATA", default=str(REPO_DIR.parent / "shared" / "data"))
 )
@@ -225,6 +240,10 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Outside production WhiteNoise serves static files straight from the apps (no collectstatic),
+# so the demo runs with DEBUG off and shows the real error pages.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

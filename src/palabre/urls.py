@@ -25,7 +25,16 @@ urlpatterns = [
     path("<slug:org>/", include("palabre.web.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if not settings.PRODUCTION:
+    # In production the reverse proxy (or the storage backend) serves uploads.
+    from django.urls import re_path
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns.insert(
+        0,
+        re_path(
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        ),
+    )

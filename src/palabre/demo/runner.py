@@ -9,6 +9,8 @@ import sys
 
 def run_demo(*, host: str, port: int, serve: bool = True) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "palabre.settings")
+    # The demo shows what users see: real (French) error pages, not Django's debug pages.
+    os.environ.setdefault("DEBUG", "false")
     import django
 
     django.setup()
