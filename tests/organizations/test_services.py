@@ -76,3 +76,46 @@ def test_the_last_administrator_cannot_be_removed(org_a, admin_a):
     second = make_member(org_a, Role.ADMIN)
     membership_revoke(membership=Membership.objects.get(user=second), revoked_by=admin_a)
     assert Membership.objects.filter(organization=org_a, role=Role.ADMIN).count() == 1
+
+
+def test_organization_create_command(capsys):
+    from django.core.management import CommandError, call_command
+
+    admin = UserFactory(email="dgs@departement.fr")
+    call_command(
+        "organization_create",
+        name="Département de Démo",
+        kind="department",
+        population=650000,
+        neighbourhood=["Canton nord", "Canton sud"],
+        admin_email="DGS@departement.fr",
+    )
+    org = Organization.objects.get(slug="departement-de-demo")
+    assert org.neighbourhoods.count() == 2 and org.legal_pages.count() == 3
+    assert Membership.objects.filter(organization=org, user=admin, role=Role.ADMIN).exists()
+    with pytest.raises(CommandError, match=r"reserved|réservée"):
+        call_command("organization_create", name="X", kind="commune", slug="admin")
+    with pytest.raises(CommandError, match="No account"):
+        call_command("organization_create", name="Y", kind="commune", admin_email="nobody@x.fr")
+    assert not Organization.objects.filter(name__in=["X", "Y"]).exists()
+
+
+def test_organisations_created_in_the_django_admin_get_their_legal_pages(client):
+    root = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(root)
+    response = client.post(
+        "/admin/organizations/organization/add/",
+        {
+            "name": "Commune ajoutée",
+            "slug": "commune-ajoutee",
+            "kind": "commune",
+            "primary_colour": "#1d4e89",
+            "is_active": "on",
+            "neighbourhoods-TOTAL_FORMS": "0",
+            "neighbourhoods-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    org = Organization.objects.get(slug="commune-ajoutee")
+    assert org.legal_pages.count() == 3
+    assert client.get("/commune-ajoutee/pages/accessibilite/").status_code == 200

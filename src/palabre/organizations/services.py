@@ -45,13 +45,20 @@ def organization_create(
     )
     organization.full_clean()
     organization.save()
-    with translation.override(settings.LANGUAGE_CODE):  # stored content: the site's language
-        pages = defaults.legal_pages(organization)
-    for kind_value, title, body in pages:
-        LegalPage.objects.create(organization=organization, kind=kind_value, title=title, body=body)
+    legal_pages_ensure(organization=organization)
     for neighbourhood_name in neighbourhoods or []:
         neighbourhood_create(organization=organization, name=neighbourhood_name)
     return organization
+
+
+def legal_pages_ensure(*, organization: Organization) -> None:
+    """Create the default legal pages that `organization` does not have yet."""
+    with translation.override(settings.LANGUAGE_CODE):  # stored content: the site's language
+        pages = defaults.legal_pages(organization)
+    for kind_value, title, body in pages:
+        LegalPage.objects.get_or_create(
+            organization=organization, kind=kind_value, defaults={"title": title, "body": body}
+        )
 
 
 def organization_update(*, organization: Organization, **fields: Any) -> Organization:
