@@ -2,10 +2,11 @@
 
     palabre manage <django command> [args]   run a Django management command
     palabre demo [--port N] [--no-serve]       migrate, load the demo and serve it
+    palabre inspect INPUT [--text-column COL] …  what a file of contributions holds
     palabre version
 
-Later issues add analysis subcommands (synthesize, opinions, barometer…) that do not need
-Django at all: they import `palabre_analysis` only.
+Analysis subcommands (inspect; later synthesize, opinions, barometer…) do not need Django:
+they import `palabre_analysis` only.
 """
 
 from __future__ import annotations
@@ -32,10 +33,18 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     demo.add_argument("--no-serve", action="store_true", help="prepare the demo and exit")
     sub.add_parser("version", help="print the version")
-    if argv and argv[0] == "manage":
+    from palabre_analysis.cli import add_inspect_parser, run_inspect
+
+    add_inspect_parser(sub)
+    if not argv:
+        parser.print_help()
+        return 0
+    if argv[0] == "manage":
         _django(argv[1:])
         return 0
     args = parser.parse_args(argv)
+    if args.command == "inspect":
+        return run_inspect(args)
     if args.command == "version":
         import palabre
 

@@ -1,0 +1,143 @@
+"""Text cleaning: HTML, normalisation, empty-content answers, personal data, language."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from functools import lru_cache
+
+_TAG = re.compile(r"<[^>]+>")
+_BLOCK = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6]|/tr)\b[^>]*>", re.I)
+_SCRIPT = re.compile(r"<\s*(script|style)\b.*?<\s*/\s*\1\s*>", re.I | re.S)
+_SPACES = re.compile(r"[ \t\u00a0\u202f]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# French numbers (0X XX XX XX XX, +33 X XX…, 0033…), separators: space, dot, dash.
+_PHONE = re.compile(r"(?<!\d)(?:\+33\s?|0033\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
+_WORDS = re.compile(r"[^\W\d_]+", re.U)
+
+EMAIL_MASK = "[e-mail masqué]"
+PHONE_MASK = "[téléphone masqué]"
+
+#: Answers that say nothing, compared after folding (lower case, no accents, no punctuation).
+EMPTY_ANSWERS = frozenset(
+    {
+        "ras",
+        "r a s",
+        "rien a signaler",
+        "rien",
+        "non",
+        "oui",
+        "neant",
+        "aucun",
+        "aucune",
+        "aucune idee",
+        "je ne sais pas",
+        "ne sais pas",
+        "nsp",
+        "sans avis",
+        "pas d avis",
+        "sans opinion",
+        "pas d opinion",
+        "idem",
+        "ok",
+        "rien a dire",
+        "rien de particulier",
+        "non rien",
+        "pas de reponse",
+        "sans reponse",
+        "nc",
+        "na",
+        "n a",
+        "x",
+        "xx",
+        "xxx",
+        "test",
+        "pas d idee",
+        "je n ai pas d avis",
+        "aucun avis",
+        "sans objet",
+        "non concerne",
+        "non merci",
+        "pas vraiment",
+        "bof",
+        "tout",
+        "rien du tout",
+        "voir ci dessus",
+        "cf ci dessus",
+        "deja dit",
+        "pas de commentaire",
+        "aucun commentaire",
+        "je ne vois pas",
+        "je ne vois pas d exemple",
+        "je n en vois pas",
+        "je n ai pas d idee",
+        "aucune en particulier",
+        "rien de special",
+        "pas d exemple",
+        "je ne sais",
+        "non aucune",
+        "non aucun",
+        "pas pour l instant",
+        "pas a ma connaissance",
+        "rien a ajouter",
+    }
+)
+
+
+def strip_html(text: str) -> str:
+    """Remove tags (keeping line breaks of block elements) and decode entities."""
+    if "<" not in text and "&" not in text:
+        return text
+    text = _SCRIPT.sub(" ", text)
+    text = _BLOCK.sub("\n", text)
+    text = _TAG.sub(" ", text)
+    return html.unescape(text)
+
+
+def normalise(text: str) -> str:
+    """Unicode NFC, one space between words, single line breaks, trimmed."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _SPACES.sub(" ", text)
+    return _NEWLINES.sub("\n", text).strip()
+
+
+def clean_text(text: str | None) -> str:
+    return normalise(strip_html(text or ""))
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, punctuation and digits turned to spaces, single spaces."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(_WORDS.findall(text))
+
+
+def is_empty_content(text: str) -> bool:
+    """True for answers with nothing to analyse: "RAS", "non", "néant", "je ne sais pas",
+    punctuation or digits only, a single letter."""
+    folded = fold(text)
+    if len(folded.replace(" ", "")) < 2:
+        return True
+    return folded in EMPTY_ANSWERS
+
+
+def mask_personal_data(text: str) -> str:
+    """Replace e-mail addresses and phone numbers (anything the engine outputs goes through it)."""
+    return _PHONE.sub(PHONE_MASK, _EMAIL.sub(EMAIL_MASK, text))
+
+
+@lru_cache(maxsize=1)
+def _languages() -> tuple[str, ...]:
+    return ("fr", "en", "es", "de", "it", "nl", "pl")
+
+
+def detect_language(text: str, *, default: str = "fr") -> str:
+    """The most likely language code, or `default` when the text is too short to tell."""
+    if len(_WORDS.findall(text)) < 5:  # too short to tell reliably
+        return default
+    from simplemma import langdetect
+
+    best, score = langdetect(text, lang=_languages())[0]
+    return best if best != "unk" and score >= 0.5 else default

@@ -1,0 +1,117 @@
+"""The engine's commands, reached through `palabre <command>`. No Django here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TextIO
+
+from .i18n import _, ngettext
+from .inspect import inspect_corpus
+from .readers import FORMATS, read
+from .records import ReadError
+
+EXIT_BAD_INPUT = 2
+
+
+def add_reading_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", metavar="INPUT", help=_("CSV, XLSX, JSON or JSON Lines file"))
+    parser.add_argument("--text-column", metavar="COL", help=_("column holding the text"))
+    parser.add_argument("--id-column", metavar="COL", help=_("column holding the identifier"))
+    parser.add_argument("--title-column", metavar="COL", help=_("column holding a title"))
+    parser.add_argument(
+        "--segment",
+        metavar="COL",
+        action="append",
+        default=[],
+        help=_("column to break results down by (repeatable)"),
+    )
+    parser.add_argument(
+        "--input-format",
+        default="auto",
+        choices=["auto", "generic", *(f.name for f in FORMATS)],
+        help=_("file format (default: recognised from the columns)"),
+    )
+
+
+def add_inspect_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "inspect",
+        help=_("what a file holds: format, unreadable rows, empty answers, duplicates"),
+        description=_("Read a file of contributions and report what it holds, before analysis."),
+    )
+    add_reading_arguments(parser)
+    parser.add_argument("--json", action="store_true", help=_("print the report as JSON"))
+    parser.add_argument("--random-state", type=int, default=0)
+
+
+def run_inspect(
+    args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        corpus = read(
+            args.input,
+            text_column=args.text_column,
+            id_column=args.id_column,
+            title_column=args.title_column,
+            segment_columns=args.segment,
+            format=args.input_format,
+        )
+    except ReadError as error:
+        print(_("Error: {error}").format(error=error), file=err)
+        if error.columns:
+            print(_("Columns found: {columns}").format(columns=", ".join(error.columns)), file=err)
+        return EXIT_BAD_INPUT
+    report = inspect_corpus(corpus, random_state=args.random_state).to_dict()
+    if args.json:
+        json.dump(report, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return 0
+    write = out.write
+    write(_("Format: {format} (encoding {encoding})").format(**report) + "\n")
+    write(
+        ngettext("{n} contribution read", "{n} contributions read", report["n_input"]).format(
+            n=report["n_input"]
+        )
+        + "\n"
+    )
+    if report["issues"]:
+        n = len(report["issues"])
+        write(
+            ngettext("{n} row could not be read:", "{n} rows could not be read:", n).format(n=n)
+            + "\n"
+        )
+        for issue in report["issues"][:20]:
+            write("  " + _("line {line}: {message}").format(**issue) + "\n")
+    n = report["n_set_aside"]
+    write(
+        ngettext(
+            "{n} empty-content answer set aside", "{n} empty-content answers set aside", n
+        ).format(n=n)
+        + "\n"
+    )
+    for example in report["set_aside_examples"][:5]:
+        write(f"  « {example['text']} » × {example['count']}\n")
+    languages = ", ".join(f"{k} {v}" for k, v in report["languages"].items())
+    write(_("Languages (sample): {languages}").format(languages=languages) + "\n")
+    n = report["n_campaigns"]
+    write(
+        ngettext(
+            "{n} copy-paste campaign ({m} contributions)",
+            "{n} copy-paste campaigns ({m} contributions)",
+            n,
+        ).format(n=n, m=report["n_in_campaigns"])
+        + "\n"
+    )
+    for group in [g for g in report["duplicate_groups"] if g["campaign"]][:10]:
+        kind = _("identical") if group["kind"] == "exact" else _("near-identical")
+        write(f"  × {group['size']} ({kind}) « {group['example'][:100]} »\n")
+    short = [g for g in report["duplicate_groups"] if not g["campaign"]]
+    if short:
+        write(_("Frequent identical short answers:") + "\n")
+        for group in short[:10]:
+            write(f"  × {group['size']} « {group['example'][:100]} »\n")
+    return 0

@@ -1,0 +1,78 @@
+"""Read contributions from a file: `read(path, …)` → `Corpus`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..i18n import _
+from ..records import Contribution, Corpus, ReadError, ReadIssue
+from .formats import FORMATS, detect, generic
+from .tabular import open_table
+
+__all__ = ["FORMATS", "read"]
+
+
+def read(
+    path: str | Path,
+    *,
+    text_column: str | None = None,
+    id_column: str | None = None,
+    title_column: str | None = None,
+    segment_columns: Sequence[str] = (),
+    format: str = "auto",
+) -> Corpus:
+    """Read every contribution of `path`.
+
+    `format="auto"` recognises the exports of Grand Débat, Decidim, CONSUL, Cap Collectif and
+    Pol.is from their columns, unless a text column is given; otherwise the file is read as a
+    generic table. Rows that cannot be read are listed in `Corpus.issues` with their line
+    numbers; the others are read. Raises `ReadError` when the file as a whole cannot be used.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ReadError(_("No such file: {path}.").format(path=path))
+    table = open_table(path)
+    fmt = None
+    if format == "auto" and text_column is None:
+        fmt = detect(table.columns)
+    elif format not in {"auto", "generic"}:
+        fmt = next((f for f in FORMATS if f.name == format), None)
+        if fmt is None:
+            known = ", ".join(["auto", "generic", *(f.name for f in FORMATS)])
+            raise ReadError(
+                _("Unknown format {format} (known: {known}).").format(format=format, known=known)
+            )
+    if fmt is not None:
+        mapper = fmt.build(table.columns)
+        name = fmt.name
+    else:
+        mapper = generic(
+            table.columns,
+            text_column=text_column,
+            id_column=id_column,
+            title_column=title_column,
+            segment_columns=segment_columns,
+        )
+        name = "generic"
+    contributions: list[Contribution] = []
+    issues: list[ReadIssue] = table.issues
+    seen_ids: dict[str, int] = {}
+    for line, row in table.rows:
+        for contribution in mapper(line, row):
+            count = seen_ids.get(contribution.id, 0)
+            seen_ids[contribution.id] = count + 1
+            if count:
+                issues.append(
+                    ReadIssue(line, _("duplicate id {id}, renamed").format(id=contribution.id))
+                )
+                contribution = Contribution(
+                    id=f"{contribution.id}#{count + 1}",
+                    text=contribution.text,
+                    title=contribution.title,
+                    segments=contribution.segments,
+                    line=line,
+                )
+            contributions.append(contribution)
+    issues.sort(key=lambda issue: issue.line or 0)
+    return Corpus(contributions, issues, table.columns, name, table.encoding, table.delimiter)
