@@ -33,9 +33,15 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     demo.add_argument("--no-serve", action="store_true", help="prepare the demo and exit")
     sub.add_parser("version", help="print the version")
-    from palabre_analysis.cli import add_inspect_parser, run_inspect
+    from palabre_analysis.cli import (
+        add_inspect_parser,
+        add_synthesize_parser,
+        run_inspect,
+        run_synthesize,
+    )
 
     add_inspect_parser(sub)
+    add_synthesize_parser(sub)
     if not argv:
         parser.print_help()
         return 0
@@ -45,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "inspect":
         return run_inspect(args)
+    if args.command == "synthesize":
+        return run_synthesize(args)
     if args.command == "version":
         import palabre
 

@@ -10,13 +10,18 @@ from typing import TextIO
 from .i18n import _, ngettext
 from .inspect import inspect_corpus
 from .readers import FORMATS, read
-from .records import ReadError
+from .records import Contribution, Corpus, ReadError
 
 EXIT_BAD_INPUT = 2
 
 
-def add_reading_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("input", metavar="INPUT", help=_("CSV, XLSX, JSON or JSON Lines file"))
+def add_reading_arguments(parser: argparse.ArgumentParser, *, many: bool = False) -> None:
+    if many:
+        parser.add_argument(
+            "inputs", metavar="INPUT", nargs="+", help=_("CSV, XLSX, JSON or JSON Lines file")
+        )
+    else:
+        parser.add_argument("input", metavar="INPUT", help=_("CSV, XLSX, JSON or JSON Lines file"))
     parser.add_argument("--text-column", metavar="COL", help=_("column holding the text"))
     parser.add_argument("--id-column", metavar="COL", help=_("column holding the identifier"))
     parser.add_argument("--title-column", metavar="COL", help=_("column holding a title"))
@@ -46,6 +51,13 @@ def add_inspect_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--random-state", type=int, default=0)
 
 
+def _report_read_error(error: ReadError, err: TextIO) -> int:
+    print(_("Error: {error}").format(error=error), file=err)
+    if error.columns:
+        print(_("Columns found: {columns}").format(columns=", ".join(error.columns)), file=err)
+    return EXIT_BAD_INPUT
+
+
 def run_inspect(
     args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
@@ -61,10 +73,7 @@ def run_inspect(
             format=args.input_format,
         )
     except ReadError as error:
-        print(_("Error: {error}").format(error=error), file=err)
-        if error.columns:
-            print(_("Columns found: {columns}").format(columns=", ".join(error.columns)), file=err)
-        return EXIT_BAD_INPUT
+        return _report_read_error(error, err)
     report = inspect_corpus(corpus, random_state=args.random_state).to_dict()
     if args.json:
         json.dump(report, out, ensure_ascii=False, indent=2)
@@ -114,4 +123,103 @@ def run_inspect(
         write(_("Frequent identical short answers:") + "\n")
         for group in short[:10]:
             write(f"  × {group['size']} « {group['example'][:100]} »\n")
+    return 0
+
+
+def add_synthesize_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "synthesize",
+        help=_("topics, duplicates and set-aside answers of one or several files"),
+        description=_(
+            "Analyse contributions: answers without content set aside, duplicates and "
+            "campaigns grouped, topics and sub-topics with labels and quotes."
+        ),
+    )
+    add_reading_arguments(parser, many=True)
+    parser.add_argument("--topics", default="auto", help=_("number of topics, or auto"))
+    parser.add_argument("--subtopics", default="auto", help=_("sub-topics per topic, or auto"))
+    parser.add_argument("--random-state", type=int, default=0)
+    parser.add_argument("--format", default="json", choices=["json"], help=_("output format"))
+    parser.add_argument(
+        "-o", "--output", metavar="OUT", help=_("output file (default: standard output)")
+    )
+
+
+def _count(value: str, option: str) -> int | str:
+    if value == "auto":
+        return value
+    if value.isdigit() and int(value) >= 1:
+        return int(value)
+    raise ReadError(_("{option} must be a positive number or auto.").format(option=option))
+
+
+def _read_all(args: argparse.Namespace) -> Corpus:
+    corpora = [
+        read(
+            path,
+            text_column=args.text_column,
+            id_column=args.id_column,
+            title_column=args.title_column,
+            segment_columns=args.segment,
+            format=args.input_format,
+        )
+        for path in args.inputs
+    ]
+    if len(corpora) == 1:
+        return corpora[0]
+    merged = Corpus([], [], [], "+".join(c.format for c in corpora))
+    for path, corpus in zip(args.inputs, corpora, strict=True):
+        stem = path.rsplit("/", 1)[-1]
+        merged.columns += [c for c in corpus.columns if c not in merged.columns]
+        merged.issues += corpus.issues
+        merged.contributions += [
+            Contribution(
+                id=f"{stem}:{c.id}",
+                text=c.text,
+                title=c.title,
+                segments={**c.segments, "file": stem},
+                line=c.line,
+            )
+            for c in corpus.contributions
+        ]
+    return merged
+
+
+def run_synthesize(
+    args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    import time
+
+    from .synthesis import Synthesizer
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    started = time.monotonic()
+
+    def progress(message: str) -> None:
+        print(f"[{time.monotonic() - started:6.1f} s] {message}", file=err, flush=True)
+
+    try:
+        n_topics = _count(args.topics, "--topics")
+        n_subtopics = _count(args.subtopics, "--subtopics")
+        progress(_("Reading {n} file(s)…").format(n=len(args.inputs)))
+        corpus = _read_all(args)
+    except ReadError as error:
+        return _report_read_error(error, err)
+    for issue in corpus.issues[:20]:
+        print(_("line {line}: {message}").format(line=issue.line, message=issue.message), file=err)
+    synthesizer = Synthesizer(
+        n_topics=n_topics,
+        n_subtopics=n_subtopics,
+        segments=tuple(args.segment),
+        random_state=args.random_state,
+        progress=progress,
+    ).fit(corpus)
+    payload = json.dumps(synthesizer.result_, ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(payload)
+        progress(_("Written to {path}").format(path=args.output))
+    else:
+        out.write(payload)
     return 0

@@ -1,0 +1,229 @@
+"""The synthesis: from a corpus to topics, duplicates, set-aside answers and breakdowns.
+
+`Synthesizer(...).fit(corpus).result_` is the JSON contract of `palabre synthesize` (see
+`schema/synthesis.schema.json`). Same input and settings → same result.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .cleaning import fold, is_empty_content, mask_personal_data
+from .duplicates import DuplicateFinder
+from .i18n import _
+from .records import Corpus
+from .topics import UNCLASSIFIED, TopicModel
+
+SCHEMA_VERSION = "1.0"
+
+
+def _engine_version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+class Synthesizer:
+    """Settings in `__init__`, `fit(corpus)` returns self, the result in `result_`."""
+
+    def __init__(
+        self,
+        *,
+        n_topics: int | str = "auto",
+        n_subtopics: int | str = "auto",
+        segments: tuple[str, ...] = (),
+        random_state: int = 0,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
+        self.progress = progress
+        self.n_topics = n_topics
+        self.n_subtopics = n_subtopics
+        self.segments = segments
+        self.random_state = random_state
+
+    def settings(self) -> dict[str, Any]:
+        return {
+            "n_topics": self.n_topics,
+            "n_subtopics": self.n_subtopics,
+            "segments": list(self.segments),
+            "random_state": self.random_state,
+        }
+
+    def fit(self, corpus: Corpus) -> Synthesizer:
+        contributions = corpus.contributions
+        texts = [c.text if not c.title else f"{c.title}. {c.text}" for c in contributions]
+        set_aside = [i for i, c in enumerate(contributions) if is_empty_content(c.text)]
+        set_aside_mask = np.zeros(len(contributions), dtype=bool)
+        set_aside_mask[set_aside] = True
+        kept: list[int] = np.flatnonzero(~set_aside_mask).tolist()
+
+        self._step(_("Looking for duplicates and campaigns…"))
+        finder = DuplicateFinder(random_state=self.random_state).fit([texts[i] for i in kept])
+        # Voices: a campaign is one voice; identical short answers are each a voice.
+        unit_of: dict[int, int] = {}  # corpus index → modelling unit
+        unit_texts: list[str] = []
+        unit_weights: list[float] = []
+        by_key: dict[str, int] = {}
+        campaign_unit: dict[int, int] = {}
+        for position, i in enumerate(kept):
+            group_index = int(finder.group_of_[position])
+            if group_index >= 0 and finder.groups_[group_index].campaign:
+                if group_index not in campaign_unit:
+                    campaign_unit[group_index] = len(unit_texts)
+                    unit_texts.append(texts[i])
+                    unit_weights.append(1.0)
+                unit_of[i] = campaign_unit[group_index]
+                continue
+            key = fold(texts[i])
+            if key in by_key:
+                unit_weights[by_key[key]] += 1.0
+            else:
+                by_key[key] = len(unit_texts)
+                unit_texts.append(texts[i])
+                unit_weights.append(1.0)
+            unit_of[i] = by_key[key]
+        weights = np.asarray(unit_weights)
+        model = TopicModel(
+            n_topics=self.n_topics, n_subtopics=self.n_subtopics, random_state=self.random_state
+        )
+        if unit_texts:
+            self._step(_("Finding topics in {n} distinct texts…").format(n=len(unit_texts)))
+            model.fit(unit_texts, weights)
+            topics = model.topics_
+            leaf_of, score = model.leaf_of_, model.score_
+        else:
+            topics, leaf_of, score = [], np.zeros(0, dtype=np.int64), np.zeros(0)
+        first_contribution: dict[int, int] = {}
+        for i in kept:
+            first_contribution.setdefault(unit_of[i], int(i))
+        total_voices = float(weights.sum()) or 1.0
+
+        assignments = []
+        leaf_id_of: dict[int, str | None] = {}
+        for i in kept:
+            unit = unit_of[i]
+            leaf = int(leaf_of[unit])
+            topic_id = topics[leaf].id if leaf != UNCLASSIFIED else None
+            leaf_id_of[int(i)] = topic_id
+            assignments.append(
+                {
+                    "id": contributions[i].id,
+                    "topic": topic_id,
+                    "score": round(float(score[unit]), 4),
+                }
+            )
+
+        topic_rows = []
+        for topic in topics:
+            members_units = set(topic.members.tolist())
+            member_ids = [int(i) for i in kept if unit_of[i] in members_units]
+            stances = Counter(contributions[i].segments.get("stance", "") for i in member_ids)
+            stances.pop("", None)
+            size = float(weights[topic.members].sum())
+            topic_rows.append(
+                {
+                    "id": topic.id,
+                    "label": topic.label,
+                    "keywords": topic.keywords,
+                    "size": int(size),
+                    "share": round(size / total_voices, 4),
+                    "n_contributions": len(member_ids),
+                    "parent": topic.parent,
+                    "representatives": [
+                        contributions[first_contribution[u]].id for u in topic.representatives
+                    ],
+                    "stances": dict(sorted(stances.items())),
+                }
+            )
+        unclassified_units: np.ndarray = np.flatnonzero(leaf_of == UNCLASSIFIED)
+        unclassified_size = float(weights[unclassified_units].sum()) if len(leaf_of) else 0.0
+
+        groups = []
+        for group in finder.groups_:
+            ids = [contributions[kept[m]].id for m in group.members]
+            groups.append(
+                {"ids": ids, "size": group.size, "kind": group.kind, "campaign": group.campaign}
+            )
+
+        segments = self._segments(corpus, kept, leaf_id_of, topics)
+        set_aside_examples = Counter(contributions[i].text.strip() for i in set_aside)
+        n_voices = int(total_voices) if unit_texts else 0
+        self.result_ = {
+            "schema_version": SCHEMA_VERSION,
+            "engine_version": _engine_version(),
+            "settings": self.settings(),
+            "method": self._method(
+                n_input=len(contributions),
+                n_set_aside=len(set_aside),
+                n_voices=n_voices,
+                n_campaigns=sum(1 for g in finder.groups_ if g.campaign),
+                n_topics=sum(1 for t in topics if t.parent is None),
+                n_subtopics=sum(1 for t in topics if t.parent is not None),
+            ),
+            "input": {
+                "format": corpus.format,
+                "columns": corpus.columns,
+                "issues": [{"line": x.line, "message": x.message} for x in corpus.issues],
+            },
+            "n_input": len(contributions),
+            "n_set_aside": len(set_aside),
+            "set_aside": {
+                "ids": [contributions[i].id for i in set_aside],
+                "examples": [
+                    {"text": mask_personal_data(t), "count": n}
+                    for t, n in set_aside_examples.most_common(10)
+                ],
+            },
+            "n_voices": n_voices,
+            "topics": topic_rows,
+            "unclassified": {
+                "size": int(unclassified_size),
+                "share": round(unclassified_size / total_voices, 4),
+            },
+            "assignments": assignments,
+            "duplicate_groups": groups,
+            "segments": segments,
+        }
+        self.texts_ = {c.id: mask_personal_data(c.text) for c in contributions}
+        return self
+
+    def _step(self, message: str) -> None:
+        if self.progress is not None:
+            self.progress(message)
+
+    def _segments(
+        self, corpus: Corpus, kept: list[int], leaf_id_of: dict[int, str | None], topics: list[Any]
+    ) -> dict[str, dict[str, dict[str, int]]]:
+        parent_of = {t.id: (t.parent or t.id) for t in topics}
+        names = list(self.segments)
+        if any(c.segments.get("stance") for c in corpus.contributions) and "stance" not in names:
+            names.append("stance")
+        out: dict[str, dict[str, dict[str, int]]] = {}
+        for name in names:
+            table: dict[str, Counter[str]] = defaultdict(Counter)
+            for i in kept:
+                value = corpus.contributions[i].segments.get(name, "")
+                leaf = leaf_id_of[int(i)]
+                top = parent_of[leaf] if leaf else "unclassified"
+                table[value or "—"][top] += 1
+            out[name] = {value: dict(sorted(c.items())) for value, c in sorted(table.items())}
+        return out
+
+    def _method(self, **n: int) -> str:
+        return _(
+            "{n_input} contributions were read. {n_set_aside} answers without content "
+            "(such as “RAS”, “non”, “néant”) were set aside and counted. Identical or "
+            "near-identical long texts were grouped: each of the {n_campaigns} copy-paste "
+            "campaigns counts as one voice, its size shown; identical short answers each count. "
+            "The {n_voices} voices were analysed in French: words reduced to their lemma, common "
+            "words removed, texts compared by their vocabulary (TF-IDF and latent semantic "
+            "analysis), then grouped by k-means into {n_topics} topics and {n_subtopics} "
+            "sub-topics; the number of groups is chosen by the silhouette criterion. Texts too "
+            "far from every group are left unclassified. Each label is the expression that best "
+            "sets a topic apart, taken from the texts; the quotes are chosen to cover the "
+            "topic. The same file with the same settings always gives the same result."
+        ).format(**n)

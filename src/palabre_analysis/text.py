@@ -1,0 +1,118 @@
+"""French text to tokens: words, lemmas (simplemma, data inside the package), stop words."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.U)
+_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.I)
+
+EXTRA_STOP_WORDS = frozenset(
+    {
+        "etc",
+        "faut",
+        "faire",
+        "fait",
+        "plus",
+        "moins",
+        "trop",
+        "tout",
+        "tous",
+        "toute",
+        "toutes",
+        "très",
+        "bien",
+        "aussi",
+        "comme",
+        "cela",
+        "ça",
+        "chose",
+        "choses",
+        "être",
+        "avoir",
+        "peut",
+        "peuvent",
+        "doit",
+        "doivent",
+        "non",
+        "oui",
+        "pourquoi",
+        "comment",
+        "quand",
+        "sans",
+        "sous",
+        "entre",
+        "chez",
+        "vers",
+        "car",
+        "donc",
+        "or",
+        "ni",
+        "si",
+        "déjà",
+        "encore",
+        "toujours",
+        "jamais",
+        "rien",
+        "beaucoup",
+        "exemple",
+        "notamment",
+        "vraiment",
+        "certain",
+        "certains",
+        "certaine",
+        "certaines",
+        "autre",
+        "autres",
+        "même",
+        "mêmes",
+        "dont",
+        "où",
+        "lorsque",
+        "puis",
+        "ainsi",
+        "alors",
+        "afin",
+        "cette",
+        "cet",
+        "ces",
+    }
+)
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    from stop_words import get_stop_words
+
+    return frozenset(get_stop_words("fr")) | EXTRA_STOP_WORDS
+
+
+def surface_words(text: str) -> list[str]:
+    """Lower-case words as written, elisions kept ("droit d'urbanisme"): for labels."""
+    return _WORD.findall(text.lower().replace("’", "'"))
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words, elisions removed ("l'état" → "état")."""
+    return [_ELISION.sub("", w) for w in _WORD.findall(text.lower())]
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str) -> str:
+    from simplemma import lemmatize
+
+    return str(lemmatize(word, lang="fr")).lower()
+
+
+def content_lemmas(text: str) -> list[str]:
+    """Lemmas of the words that carry meaning (no stop words, no one-letter words)."""
+    stops = stop_words()
+    out = []
+    for word in words(text):
+        if len(word) < 2 or word in stops:
+            continue
+        base = lemma(word)
+        if base not in stops and len(base) > 1:
+            out.append(base)
+    return out
