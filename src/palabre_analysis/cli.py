@@ -139,7 +139,11 @@ def add_synthesize_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--topics", default="auto", help=_("number of topics, or auto"))
     parser.add_argument("--subtopics", default="auto", help=_("sub-topics per topic, or auto"))
     parser.add_argument("--random-state", type=int, default=0)
-    parser.add_argument("--format", default="json", choices=["json"], help=_("output format"))
+    parser.add_argument(
+        "--format",
+        choices=["json", "html"],
+        help=_("output format (default: from the output file's extension, else json)"),
+    )
     parser.add_argument(
         "-o", "--output", metavar="OUT", help=_("output file (default: standard output)")
     )
@@ -215,7 +219,15 @@ def run_synthesize(
         random_state=args.random_state,
         progress=progress,
     ).fit(corpus)
-    payload = json.dumps(synthesizer.result_, ensure_ascii=False, indent=2) + "\n"
+    output_format = args.format or (
+        "html" if (args.output or "").lower().endswith((".html", ".htm")) else "json"
+    )
+    if output_format == "html":
+        from .report_html import render_html
+
+        payload = render_html(synthesizer.result_, synthesizer.texts_)
+    else:
+        payload = json.dumps(synthesizer.result_, ensure_ascii=False, indent=2) + "\n"
     if args.output:
         with open(args.output, "w", encoding="utf-8") as handle:
             handle.write(payload)
