@@ -141,7 +141,7 @@ def add_synthesize_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument(
         "--format",
-        choices=["json", "html"],
+        choices=["json", "html", "xlsx"],
         help=_("output format (default: from the output file's extension, else json)"),
     )
     parser.add_argument(
@@ -219,9 +219,19 @@ def run_synthesize(
         random_state=args.random_state,
         progress=progress,
     ).fit(corpus)
-    output_format = args.format or (
-        "html" if (args.output or "").lower().endswith((".html", ".htm")) else "json"
+    suffix = (args.output or "").lower().rsplit(".", 1)[-1]
+    output_format = args.format or {"html": "html", "htm": "html", "xlsx": "xlsx"}.get(
+        suffix, "json"
     )
+    if output_format == "xlsx":
+        if not args.output:
+            print(_("Error: {error}").format(error=_("an XLSX workbook needs -o FILE.")), file=err)
+            return EXIT_BAD_INPUT
+        from .report_xlsx import write_xlsx
+
+        write_xlsx(synthesizer.result_, synthesizer.texts_, args.output)
+        progress(_("Written to {path}").format(path=args.output))
+        return 0
     if output_format == "html":
         from .report_html import render_html
 

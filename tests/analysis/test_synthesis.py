@@ -212,3 +212,26 @@ def test_grand_debat_answers_give_topics_an_agent_would_recognise(shared_data):
     for expected in ("carte grise", "permis de construire", "carte d'identité"):
         assert expected in labels, labels
     assert result["unclassified"]["share"] < 0.1
+
+
+def test_xlsx_workbook_for_agents(tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    from palabre_analysis.report_xlsx import write_xlsx
+
+    monkeypatch.setenv("PALABRE_LANG", "fr")
+    data = corpus()
+    data.contributions.append(Contribution(id="formule", text="=SOMME(A1:A9) idée de formule"))
+    synthesizer = Synthesizer(n_topics=4).fit(data)
+    path = tmp_path / "synthese.xlsx"
+    write_xlsx(synthesizer.result_, synthesizer.texts_, path)
+    workbook = load_workbook(path, read_only=True)
+    assert workbook.sheetnames[:2] == ["Sujets", "Contributions"] and workbook.sheetnames[-1] == "Méthode"
+    assert len(workbook.sheetnames) == 2 + 4 + 1
+    rows = list(workbook["Contributions"].iter_rows(values_only=True))
+    assert rows[0][-1] == "Correction (identifiant du sujet)"
+    assert len(rows) == 1 + len(data.contributions)
+    by_id = {r[0]: r for r in rows[1:]}
+    assert by_id["vide0"][6] == "oui"
+    assert by_id["formule"][1].startswith("'=")  # never a formula
+    assert by_id["vélo-0-0"][2]  # a topic label

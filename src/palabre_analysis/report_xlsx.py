@@ -1,0 +1,150 @@
+"""An XLSX workbook of a synthesis for agents: a summary of topics, every contribution with
+its topic (and an empty column to correct it), one sheet per topic, and the method."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .i18n import _
+
+_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+# Characters openpyxl refuses in cells (control characters other than tab and newlines).
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        value = _ILLEGAL.sub(" ", value)
+        if value[:1] in {"=", "+", "-", "@"}:  # never let a contribution become a formula
+            value = "'" + value
+    return value
+
+
+def _sheet_name(label: str, used: set[str]) -> str:
+    base = _FORBIDDEN.sub(" ", label).strip()[:28] or "Sujet"
+    name, n = base, 2
+    while name.lower() in used:
+        name, n = f"{base[:25]} {n}", n + 1
+    used.add(name.lower())
+    return name
+
+
+def write_xlsx(result: Mapping[str, Any], texts: Mapping[str, str], path: str | Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    used: set[str] = set()
+    topics = {t["id"]: t for t in result["topics"]}
+
+    def header(sheet: Any, names: list[str]) -> None:
+        from openpyxl.cell import WriteOnlyCell
+
+        cells = []
+        for name in names:
+            cell = WriteOnlyCell(sheet, value=name)
+            cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+
+    summary = workbook.create_sheet(_sheet_name(_("Topics"), used))
+    header(
+        summary,
+        [_("Topic id"), _("Topic"), _("Parent topic"), _("Voices"), _("Share"), _("Keywords")],
+    )
+    for topic in result["topics"]:
+        parent = topics[topic["parent"]]["label"] if topic["parent"] else ""
+        summary.append(
+            [
+                _cell(v)
+                for v in (
+                    topic["id"],
+                    topic["label"],
+                    parent,
+                    topic["size"],
+                    topic["share"],
+                    ", ".join(topic["keywords"]),
+                )
+            ]
+        )
+    unclassified = result.get("unclassified", {"size": 0, "share": 0})
+    summary.append(
+        ["", _("Other / unclassified"), "", unclassified["size"], unclassified["share"], ""]
+    )
+
+    group_of: dict[str, int] = {}
+    for number, group in enumerate(result["duplicate_groups"], start=1):
+        for contribution_id in group["ids"]:
+            group_of[contribution_id] = number
+    leaf_of = {a["id"]: (a["topic"], a["score"]) for a in result["assignments"]}
+    set_aside = set(result.get("set_aside", {}).get("ids", []))
+
+    def top_label(topic_id: str | None) -> tuple[str, str]:
+        if not topic_id:
+            return _("Other / unclassified"), ""
+        topic = topics[topic_id]
+        if topic["parent"]:
+            return topics[topic["parent"]]["label"], topic["label"]
+        return topic["label"], ""
+
+    sheet = workbook.create_sheet(_sheet_name(_("Contributions"), used))
+    header(
+        sheet,
+        [
+            _("Id"),
+            _("Text"),
+            _("Topic"),
+            _("Sub-topic"),
+            _("Topic id"),
+            _("Score"),
+            _("Set aside"),
+            _("Duplicate group"),
+            _("Correction (topic id)"),
+        ],
+    )
+    for contribution_id, text in texts.items():
+        topic_id, score = leaf_of.get(contribution_id, (None, None))
+        topic, sub = top_label(topic_id) if contribution_id not in set_aside else ("", "")
+        sheet.append(
+            [
+                _cell(v)
+                for v in (
+                    contribution_id,
+                    text,
+                    topic,
+                    sub,
+                    topic_id or "",
+                    score,
+                    _("yes") if contribution_id in set_aside else "",
+                    group_of.get(contribution_id, ""),
+                    "",
+                )
+            ]
+        )
+
+    members: dict[str, list[str]] = {}
+    for contribution_id, (topic_id, _score) in leaf_of.items():
+        if topic_id:
+            top = topics[topic_id]["parent"] or topic_id
+            members.setdefault(top, []).append(contribution_id)
+    for topic in result["topics"]:
+        if topic["parent"]:
+            continue
+        sheet = workbook.create_sheet(_sheet_name(topic["label"], used))
+        header(sheet, [_("Id"), _("Text"), _("Sub-topic"), _("Score")])
+        for contribution_id in members.get(topic["id"], []):
+            topic_id, score = leaf_of[contribution_id]
+            sub = topics[topic_id]["label"] if topics[topic_id]["parent"] else ""
+            sheet.append(
+                [_cell(v) for v in (contribution_id, texts.get(contribution_id, ""), sub, score)]
+            )
+
+    method = workbook.create_sheet(_sheet_name(_("Method"), used))
+    method.append([_cell(result["method"])])
+    method.append([_("Settings:"), _cell(str(result["settings"]))])
+    method.append([_("Engine version"), result["engine_version"]])
+    workbook.save(str(path))
