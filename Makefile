@@ -52,8 +52,9 @@ messages: $(STAMP) ## extract messages (msgids are English; translate fr/…/dja
 	  && msgmerge -q --no-fuzzy-matching -U locale/fr/LC_MESSAGES/palabre_analysis.po locale/palabre_analysis.pot \
 	  && msgfmt --check -o locale/fr/LC_MESSAGES/palabre_analysis.mo locale/fr/LC_MESSAGES/palabre_analysis.po
 
-bench: $(STAMP) ## run the benchmarks under bench/, results in bench/results/
+bench: $(STAMP) ## run the benchmarks under bench/, results in bench/results/ (BENCH_SIZES=…)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/synthesis_scale.py
 
 clean: ## remove the virtual environment and local data
 	rm -rf $(VENV) var
