@@ -7,6 +7,7 @@ from BENCH_SIZES (default 10k, 100k, 1M; add 2000000 when you have ~20 minutes).
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import platform
@@ -28,7 +29,9 @@ def one(n: int) -> dict[str, object]:
     from palabre_analysis.synthesis import Synthesizer
 
     texts = synthetic_answers(n)
-    corpus = Corpus([Contribution(id=str(i), text=t) for i, t in enumerate(texts)], [], [], "generic")
+    corpus = Corpus(
+        [Contribution(id=str(i), text=t) for i, t in enumerate(texts)], [], [], "generic"
+    )
     started = time.perf_counter()
     result = Synthesizer(random_state=0).fit(corpus).result_
     seconds = time.perf_counter() - started
@@ -62,19 +65,28 @@ def main() -> int:
         )
         row = json.loads(done.stdout.strip().splitlines()[-1])
         rows.append(row)
-        print(f"{n:>9} contributions: {row['seconds']:>7.1f} s, {row['per_second']:>7}/s, "
-              f"peak {row['peak_mb']:>6} MB, {row['n_topics']} topics")
+        print(
+            f"{n:>9} contributions: {row['seconds']:>7.1f} s, {row['per_second']:>7}/s, "
+            f"peak {row['peak_mb']:>6} MB, {row['n_topics']} topics"
+        )
     growth = [
-        {"from": a["n"], "to": b["n"], "time_ratio": round(b["seconds"] / a["seconds"], 2),
-         "size_ratio": b["n"] / a["n"]}
-        for a, b in zip(rows, rows[1:], strict=False)
+        {
+            "from": a["n"],
+            "to": b["n"],
+            "time_ratio": round(b["seconds"] / a["seconds"], 2),
+            "size_ratio": b["n"] / a["n"],
+        }
+        for a, b in itertools.pairwise(rows)
     ]
     RESULTS.mkdir(exist_ok=True)
     output = {
         "benchmark": "synthesis-scale",
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                    "python": platform.python_version()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+        },
         "input": "synthetic answers from the Grand Débat 'organisation de l'État' answers",
         "targets": "20k < 15 s; 1M < 5 min and < 6 GB; 2M < 12 min",
         "rows": rows,

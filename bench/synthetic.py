@@ -12,7 +12,9 @@ import os
 import random
 from pathlib import Path
 
-SHARED = Path(os.environ.get("PALABRE_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+SHARED = Path(
+    os.environ.get("PALABRE_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
 SOURCE = SHARED / "granddebat" / "organisation_etat_demarches.csv"
 
 
