@@ -12,9 +12,8 @@ import os
 import random
 from pathlib import Path
 
-SHARED = Path(
-    os.environ.get("PALABRE_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
-)
+DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED = Path(os.environ.get("PALABRE_SHARED_DATA", DEFAULT_SHARED))
 SOURCE = SHARED / "granddebat" / "organisation_etat_demarches.csv"
 
 
