@@ -136,6 +136,14 @@ def add_synthesize_parser(sub: argparse._SubParsersAction) -> None:
         ),
     )
     add_reading_arguments(parser, many=True)
+    parser.add_argument(
+        "--codebook", metavar="FILE", help=_("your own categories (CSV or YAML) to apply")
+    )
+    parser.add_argument(
+        "--corrections",
+        metavar="FILE",
+        help=_("corrections from a previous run (CSV id,category or the XLSX workbook)"),
+    )
     parser.add_argument("--topics", default="auto", help=_("number of topics, or auto"))
     parser.add_argument("--subtopics", default="auto", help=_("sub-topics per topic, or auto"))
     parser.add_argument("--random-state", type=int, default=0)
@@ -194,6 +202,7 @@ def run_synthesize(
 ) -> int:
     import time
 
+    from .codebook import load_codebook, load_corrections
     from .synthesis import Synthesizer
 
     out = out or sys.stdout
@@ -208,6 +217,8 @@ def run_synthesize(
         n_subtopics = _count(args.subtopics, "--subtopics")
         progress(_("Reading {n} file(s)…").format(n=len(args.inputs)))
         corpus = _read_all(args)
+        codebook = load_codebook(args.codebook) if args.codebook else None
+        corrections = load_corrections(args.corrections) if args.corrections else None
     except ReadError as error:
         return _report_read_error(error, err)
     for issue in corpus.issues[:20]:
@@ -217,6 +228,8 @@ def run_synthesize(
         n_subtopics=n_subtopics,
         segments=tuple(args.segment),
         random_state=args.random_state,
+        codebook=codebook,
+        corrections=corrections,
         progress=progress,
     ).fit(corpus)
     suffix = (args.output or "").lower().rsplit(".", 1)[-1]

@@ -176,6 +176,44 @@ def render_html(result: Mapping[str, Any], texts: Mapping[str, str], *, title: s
         add("</article>")
     add("</section>")
 
+    codebook = result.get("codebook")
+    if codebook:
+        heading = _("Your categories")
+        add(f'<section aria-labelledby="categories"><h2 id="categories">{escape(heading)}</h2>')
+        caption = _("Contributions per category (a contribution can be in several)")
+        add(f"<table><caption>{escape(caption)}</caption><thead><tr>")
+        add(
+            f'<th scope="col">{escape(_("Category"))}</th><th scope="col" class="num">{escape(L[5])}</th>'
+        )
+        add(f'<th scope="col">{escape(L[6])}</th></tr></thead><tbody>')
+        for category in codebook["categories"]:
+            add(
+                f'<tr><th scope="row">{escape(category["name"])}</th><td class="num">{category["size"]}</td>'
+            )
+            add(f"<td>{_bar(category['share'])}{_pct(category['share'])}</td></tr>")
+        unassigned = codebook.get("unassigned", {"size": 0, "share": 0})
+        add(
+            f'<tr><th scope="row">{escape(_("In no category"))}</th><td class="num">{unassigned["size"]}</td>'
+        )
+        add(f"<td>{_bar(unassigned['share'])}{_pct(unassigned['share'])}</td></tr></tbody></table>")
+        review = len(codebook["review"])
+        to_review = ngettext(
+            "{n} contribution to review (uncertain category).",
+            "{n} contributions to review (uncertain category).",
+            review,
+        ).format(n=review)
+        add(f"<p>{escape(to_review)}</p>")
+        if codebook["proposed_categories"]:
+            heading = _("Proposed new categories (from contributions in no category)")
+            add(f"<h3>{escape(heading)}</h3><ul>")
+            for proposal in codebook["proposed_categories"]:
+                keywords = ", ".join(proposal["keywords"][:6])
+                add(
+                    f"<li><strong>{escape(proposal['label'])}</strong> — {proposal['size']} · {escape(keywords)}</li>"
+                )
+            add("</ul>")
+        add("</section>")
+
     add(f'<section aria-labelledby="doublons"><h2 id="doublons">{escape(L[10])}</h2>')
     add(f"<p>{escape(L[11])}</p>")
     if campaigns:

@@ -7,12 +7,13 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from .cleaning import fold, is_empty_content, mask_personal_data
+from .codebook import Category, CodebookClassifier
 from .duplicates import DuplicateFinder
 from .i18n import _
 from .records import Corpus
@@ -37,8 +38,12 @@ class Synthesizer:
         n_subtopics: int | str = "auto",
         segments: tuple[str, ...] = (),
         random_state: int = 0,
+        codebook: Sequence[Category] | None = None,
+        corrections: Mapping[str, str] | None = None,
         progress: Callable[[str], None] | None = None,
     ) -> None:
+        self.codebook = list(codebook) if codebook else None
+        self.corrections = dict(corrections or {})
         self.progress = progress
         self.n_topics = n_topics
         self.n_subtopics = n_subtopics
@@ -51,6 +56,8 @@ class Synthesizer:
             "n_subtopics": self.n_subtopics,
             "segments": list(self.segments),
             "random_state": self.random_state,
+            "codebook": [c.name for c in self.codebook] if self.codebook else None,
+            "n_corrections": len(self.corrections),
         }
 
     def fit(self, corpus: Corpus) -> Synthesizer:
@@ -115,6 +122,13 @@ class Synthesizer:
                     "topic": topic_id,
                     "score": round(float(score[unit]), 4),
                 }
+            )
+
+        corrections_report = self._apply_topic_corrections(assignments, topics, leaf_id_of, kept)
+        codebook_result = None
+        if self.codebook:
+            codebook_result = self._apply_codebook(
+                contributions, kept, unit_of, unit_texts, weights, first_contribution
             )
 
         topic_rows = []
@@ -187,9 +201,117 @@ class Synthesizer:
             "assignments": assignments,
             "duplicate_groups": groups,
             "segments": segments,
+            "corrections": corrections_report,
         }
+        if codebook_result is not None:
+            self.result_["codebook"] = codebook_result
         self.texts_ = {c.id: mask_personal_data(c.text) for c in contributions}
         return self
+
+    def _apply_topic_corrections(
+        self,
+        assignments: list[dict[str, Any]],
+        topics: list[Any],
+        leaf_id_of: dict[int, str | None],
+        kept: list[int],
+    ) -> dict[str, Any]:
+        """Without a codebook, a correction names a topic (its id or its label)."""
+        if not self.corrections or self.codebook:
+            return {"applied": 0, "unknown": []}
+        by_name = {t.id.lower(): t.id for t in topics} | {t.label.lower(): t.id for t in topics}
+        position = {a["id"]: n for n, a in enumerate(assignments)}
+        applied, unknown = 0, set()
+        for contribution_id, target in self.corrections.items():
+            topic_id = by_name.get(target.strip().lower())
+            if contribution_id in position and topic_id:
+                row = assignments[position[contribution_id]]
+                row["topic"], row["score"], row["corrected"] = topic_id, 1.0, True
+                leaf_id_of[kept[position[contribution_id]]] = topic_id
+                applied += 1
+            else:
+                unknown.add(target)
+        return {"applied": applied, "unknown": sorted(unknown)}
+
+    def _apply_codebook(
+        self,
+        contributions: Sequence[Any],
+        kept: list[int],
+        unit_of: dict[int, int],
+        unit_texts: list[str],
+        weights: np.ndarray,
+        first_contribution: dict[int, int],
+    ) -> dict[str, Any]:
+        assert self.codebook is not None
+        self._step(_("Applying the codebook…"))
+        id_to_index = {contributions[i].id: i for i in kept}
+        unit_corrections = {
+            unit_of[id_to_index[cid]]: name
+            for cid, name in self.corrections.items()
+            if cid in id_to_index
+        }
+        classifier = CodebookClassifier(self.codebook).fit(unit_texts, unit_corrections)
+        names = [c.name for c in self.codebook]
+        total = float(weights.sum()) or 1.0
+        categories = []
+        for j, name in enumerate(names):
+            units = [u for u, assigned in enumerate(classifier.assigned_) if j in assigned]
+            size = float(weights[units].sum()) if units else 0.0
+            best = sorted(units, key=lambda u: -classifier.confidence_[u, j])[:4]
+            categories.append(
+                {
+                    "name": name,
+                    "size": int(size),
+                    "share": round(size / total, 4),
+                    "representatives": [contributions[first_contribution[u]].id for u in best],
+                }
+            )
+        rows = []
+        for i in kept:
+            unit = unit_of[i]
+            rows.append(
+                {
+                    "id": contributions[i].id,
+                    "categories": [
+                        {
+                            "name": names[j],
+                            "confidence": round(float(classifier.confidence_[unit, j]), 3),
+                        }
+                        for j in classifier.assigned_[unit]
+                    ],
+                }
+            )
+        review_units = set(classifier.review_)
+        unassigned = [u for u, assigned in enumerate(classifier.assigned_) if not assigned]
+        proposed = []
+        if len(unassigned) >= 3 and weights[unassigned].sum() >= 20:
+            model = TopicModel(n_subtopics=1, random_state=self.random_state).fit(
+                [unit_texts[u] for u in unassigned], weights[unassigned]
+            )
+            for topic in model.topics_[:8]:
+                members = [unassigned[m] for m in topic.members]
+                proposed.append(
+                    {
+                        "label": topic.label,
+                        "keywords": topic.keywords,
+                        "size": int(weights[members].sum()) if members else 0,
+                        "representatives": [
+                            contributions[first_contribution[unassigned[m]]].id
+                            for m in topic.representatives
+                        ],
+                    }
+                )
+        unassigned_size = float(weights[unassigned].sum()) if unassigned else 0.0
+        return {
+            "categories": categories,
+            "assignments": rows,
+            "review": [contributions[i].id for i in kept if unit_of[i] in review_units],
+            "unassigned": {
+                "size": int(unassigned_size),
+                "share": round(unassigned_size / total, 4),
+            },
+            "proposed_categories": proposed,
+            "unknown_corrections": classifier.unknown_corrections_,
+        }
 
     def _step(self, message: str) -> None:
         if self.progress is not None:
