@@ -55,6 +55,7 @@ messages: $(STAMP) ## extract messages (msgids are English; translate fr/…/dja
 bench: $(STAMP) ## run the benchmarks under bench/, results in bench/results/ (BENCH_SIZES=…)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/synthesis_scale.py
+	$(BIN)/python bench/synthesis_quality.py
 
 clean: ## remove the virtual environment and local data
 	rm -rf $(VENV) var

@@ -34,14 +34,17 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--no-serve", action="store_true", help="prepare the demo and exit")
     sub.add_parser("version", help="print the version")
     from palabre_analysis.cli import (
+        add_evaluate_parser,
         add_inspect_parser,
         add_synthesize_parser,
+        run_evaluate,
         run_inspect,
         run_synthesize,
     )
 
     add_inspect_parser(sub)
     add_synthesize_parser(sub)
+    add_evaluate_parser(sub)
     if not argv:
         parser.print_help()
         return 0
@@ -53,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_inspect(args)
     if args.command == "synthesize":
         return run_synthesize(args)
+    if args.command == "evaluate":
+        return run_evaluate(args)
     if args.command == "version":
         import palabre
 

@@ -51,6 +51,18 @@ def add_inspect_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--random-state", type=int, default=0)
 
 
+def _read(args: argparse.Namespace, path: str) -> Corpus:
+    """Read one input file with the reading options of the command line."""
+    return read(
+        path,
+        text_column=args.text_column,
+        id_column=args.id_column,
+        title_column=args.title_column,
+        segment_columns=args.segment,
+        format=args.input_format,
+    )
+
+
 def _report_read_error(error: ReadError, err: TextIO) -> int:
     print(_("Error: {error}").format(error=error), file=err)
     if error.columns:
@@ -64,14 +76,7 @@ def run_inspect(
     out = out or sys.stdout
     err = err or sys.stderr
     try:
-        corpus = read(
-            args.input,
-            text_column=args.text_column,
-            id_column=args.id_column,
-            title_column=args.title_column,
-            segment_columns=args.segment,
-            format=args.input_format,
-        )
+        corpus = _read(args, args.input)
     except ReadError as error:
         return _report_read_error(error, err)
     report = inspect_corpus(corpus, random_state=args.random_state).to_dict()
@@ -166,17 +171,7 @@ def _count(value: str, option: str) -> int | str:
 
 
 def _read_all(args: argparse.Namespace) -> Corpus:
-    corpora = [
-        read(
-            path,
-            text_column=args.text_column,
-            id_column=args.id_column,
-            title_column=args.title_column,
-            segment_columns=args.segment,
-            format=args.input_format,
-        )
-        for path in args.inputs
-    ]
+    corpora = [_read(args, path) for path in args.inputs]
     if len(corpora) == 1:
         return corpora[0]
     merged = Corpus([], [], [], "+".join(c.format for c in corpora))
@@ -257,4 +252,89 @@ def run_synthesize(
         progress(_("Written to {path}").format(path=args.output))
     else:
         out.write(payload)
+    return 0
+
+
+def add_evaluate_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "evaluate",
+        help=_("measure the quality of the topics (with or without human labels)"),
+        description=_(
+            "Run the synthesis and measure it: agreement with human labels (NMI, ARI, "
+            "precision and recall per label) when a labels file is given, topic coherence "
+            "(NPMI) and diversity in any case."
+        ),
+    )
+    add_reading_arguments(parser)
+    parser.add_argument("--labels", metavar="FILE", help=_("CSV with id,label columns"))
+    parser.add_argument("--topics", default="auto", help=_("number of topics, or auto"))
+    parser.add_argument("--random-state", type=int, default=0)
+    parser.add_argument("--json", action="store_true", help=_("print the report as JSON"))
+
+
+def evaluate_corpus(
+    corpus: Corpus, *, labels: dict[str, str] | None, n_topics: int | str, random_state: int
+) -> dict[str, object]:
+    from .evaluation import agreement, coherence
+    from .synthesis import Synthesizer
+
+    result = Synthesizer(n_topics=n_topics, random_state=random_state).fit(corpus).result_
+    report: dict[str, object] = {
+        "engine_version": result["engine_version"],
+        "settings": result["settings"],
+        "n_input": result["n_input"],
+        "coherence": coherence(result, [c.text for c in corpus.contributions]),
+    }
+    if labels:
+        report["agreement"] = agreement(result, labels)
+    return report
+
+
+def run_evaluate(
+    args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    from .evaluation import load_labels
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        n_topics = _count(args.topics, "--topics")
+        corpus = _read(args, args.input)
+        labels = load_labels(args.labels) if args.labels else None
+        report = evaluate_corpus(
+            corpus, labels=labels, n_topics=n_topics, random_state=args.random_state
+        )
+    except ReadError as error:
+        return _report_read_error(error, err)
+    if args.json:
+        json.dump(report, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return 0
+    coherence = report["coherence"]
+    assert isinstance(coherence, dict)
+    out.write(
+        _("Topics: {n}, coherence (NPMI): {npmi}, diversity: {diversity}").format(
+            n=coherence["n_topics"], npmi=coherence["npmi"], diversity=coherence["diversity"]
+        )
+        + "\n"
+    )
+    agreement_report = report.get("agreement")
+    if isinstance(agreement_report, dict):
+        out.write(
+            _("Agreement with {n} labels: NMI {nmi}, ARI {ari}, macro F1 {macro_f1}").format(
+                n=agreement_report["n_labelled"],
+                nmi=agreement_report["nmi"],
+                ari=agreement_report["ari"],
+                macro_f1=agreement_report["macro_f1"],
+            )
+            + "\n"
+        )
+        for label, row in agreement_report["per_label"].items():
+            out.write(
+                "  "
+                + _(
+                    "{label} ({n}): best topic “{topic}”, precision {precision}, recall {recall}"
+                ).format(label=label, **row)
+                + "\n"
+            )
     return 0
