@@ -131,10 +131,18 @@ class Synthesizer:
                 contributions, kept, unit_of, unit_texts, weights, first_contribution
             )
 
+        # One pass over the contributions: members of every topic (leaf and parent).
+        members_of: dict[str, list[int]] = defaultdict(list)
+        parent_of = {t.id: t.parent for t in topics}
+        for i in kept:
+            leaf = leaf_id_of[i]
+            if leaf:
+                members_of[leaf].append(i)
+                if parent_of[leaf]:
+                    members_of[parent_of[leaf]].append(i)
         topic_rows = []
         for topic in topics:
-            members_units = set(topic.members.tolist())
-            member_ids = [int(i) for i in kept if unit_of[i] in members_units]
+            member_ids = members_of.get(topic.id, [])
             stances = Counter(contributions[i].segments.get("stance", "") for i in member_ids)
             stances.pop("", None)
             size = float(weights[topic.members].sum())
@@ -142,6 +150,7 @@ class Synthesizer:
                 {
                     "id": topic.id,
                     "label": topic.label,
+                    "label_coverage": topic.coverage,
                     "keywords": topic.keywords,
                     "size": int(size),
                     "share": round(size / total_voices, 4),
@@ -292,6 +301,7 @@ class Synthesizer:
                 proposed.append(
                     {
                         "label": topic.label,
+                        "label_coverage": topic.coverage,
                         "keywords": topic.keywords,
                         "size": int(weights[members].sum()) if members else 0,
                         "representatives": [

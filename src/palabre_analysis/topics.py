@@ -26,6 +26,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
+from .i18n import _
 from .text import content_lemmas, stop_words, surface_words
 
 UNCLASSIFIED = -1
@@ -39,6 +40,7 @@ class Topic:
     members: np.ndarray  # indices of unique texts
     parent: str | None = None
     representatives: list[int] = field(default_factory=list)
+    coverage: float = 0.0  # share of the topic's voices whose text contains the label
 
 
 def _auto_k(vectors: np.ndarray, weights: np.ndarray, candidates: Sequence[int], seed: int) -> int:
@@ -97,6 +99,7 @@ class TopicModel:
         n_subtopics: int | str = "auto",
         min_similarity: float = 0.1,
         min_subtopic_size: int = 30,
+        min_label_coverage: float = 0.15,
         n_components: int = 100,
         random_state: int = 0,
     ) -> None:
@@ -104,6 +107,7 @@ class TopicModel:
         self.n_subtopics = n_subtopics
         self.min_similarity = min_similarity
         self.min_subtopic_size = min_subtopic_size
+        self.min_label_coverage = min_label_coverage
         self.n_components = n_components
         self.random_state = random_state
 
@@ -250,16 +254,17 @@ class TopicModel:
             share = df / size
             n_words = np.array([t.count(" ") + 1 for t in vocabulary])
             score = share * idf * (1 + 0.35 * (n_words - 1)) * useful * (df >= min(2, size))
-            label = ""
+            label, coverage = "", 0.0
             for j in np.argsort(-score, kind="stable")[:25]:
                 candidate = vocabulary[j]
                 if score[j] <= 0:
                     break
                 if candidate not in used_labels:
-                    label = candidate
+                    label, coverage = candidate, float(share[j])
                     break
             used_labels.add(label)
             topic.label = (label[:1].upper() + label[1:]) if label else topic.id
+            topic.coverage = round(coverage, 3)
             # Keywords: the next most distinctive expressions, as written in the texts.
             keywords: list[str] = []
             for j in np.argsort(-score, kind="stable")[:40]:
@@ -269,6 +274,11 @@ class TopicModel:
                 if phrase != label and not any(phrase in k or k in phrase for k in keywords):
                     keywords.append(phrase)
             topic.keywords = keywords
+            if label and coverage < self.min_label_coverage and keywords:
+                # No expression is shared by enough of the texts: say so rather than pretend.
+                topic.label = _("Various: {keywords}").format(
+                    keywords=", ".join([label, *keywords[:2]])
+                )
             topic.representatives = self._representatives(topic, texts)
 
     def _representatives(self, topic: Topic, texts: Sequence[str], n: int = 4) -> list[int]:

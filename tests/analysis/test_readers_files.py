@@ -127,3 +127,18 @@ def test_duplicate_ids_are_kept_and_reported(tmp_path):
 def test_nul_bytes_do_not_stop_the_reading(tmp_path):
     corpus = read(write(tmp_path, "n.csv", b"id,text\n1,ok\n2,bad\x00byte\n3,fine\n"))
     assert "fine" in [c.text for c in corpus.contributions]
+
+
+def test_decidim_new_column_style(tmp_path):
+    content = (
+        "id;title/fr;title/en;body/fr;taxonomies;state;likes/total_count;comments_count;latitude;longitude;created_in_meeting;published_at\n"
+        '12;Des bancs;Benches;"<p>Plus de bancs sur la place</p>";Cadre de vie;accepted;14;2;50.6;3.0;false;2024-05-02 10:00:00 +0200\n'
+    )
+    corpus = read(write(tmp_path, "decidim.csv", content))
+    assert corpus.format == "decidim"
+    contribution = corpus.contributions[0]
+    assert (contribution.title, contribution.text) == ("Des bancs", "Plus de bancs sur la place")
+    assert (
+        contribution.segments["theme"] == "Cadre de vie"
+        and contribution.segments["date"] == "2024-05-02"
+    )
