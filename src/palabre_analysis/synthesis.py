@@ -135,11 +135,12 @@ class Synthesizer:
         members_of: dict[str, list[int]] = defaultdict(list)
         parent_of = {t.id: t.parent for t in topics}
         for i in kept:
-            leaf = leaf_id_of[i]
-            if leaf:
-                members_of[leaf].append(i)
-                if parent_of[leaf]:
-                    members_of[parent_of[leaf]].append(i)
+            leaf_topic = leaf_id_of[i]
+            if leaf_topic:
+                members_of[leaf_topic].append(i)
+                parent_topic = parent_of[leaf_topic]
+                if parent_topic:
+                    members_of[parent_topic].append(i)
         topic_rows = []
         for topic in topics:
             member_ids = members_of.get(topic.id, [])
