@@ -114,13 +114,30 @@ def fold(text: str) -> str:
     return " ".join(_WORDS.findall(text))
 
 
+#: Short answers (a dozen words at most) that only say "I have no example".
+_NO_EXAMPLE = re.compile(
+    r"^(?:(?:non|oui|bof|euh|hum)\s+)?(?:"
+    r"je ne (?:me )?souviens (?:pas|plus)|je ne m en souviens (?:pas|plus)|"
+    r"rien ne me vient|rien de (?:precis|particulier|special)|"
+    r"(?:je n ai )?pas (?:d|de) (?:exemples?|idees?|cas)|aucun(?:e)? (?:exemples?|idees?)|"
+    r"(?:je )?n en (?:ai|vois|connais) pas|"
+    r"je ne (?:vois|connais|sais) pas(?:$| (?:d |de )?(?:exemples?|cas|idees?|regles?|quoi dire"
+    r"|trop|vraiment|non plus|pour le moment|pour l instant))|"
+    r"pas (?:pour le moment|pour l instant|dans l immediat|a ma connaissance|que je sache)|"
+    r"(?:je n ai )?jamais (?:eu|rencontre) (?:de|ce)"
+    r")\b"
+)
+
+
 def is_empty_content(text: str) -> bool:
     """True for answers with nothing to analyse: "RAS", "non", "néant", "je ne sais pas",
-    punctuation or digits only, a single letter."""
+    "je ne me souviens pas", "pas d'exemple", punctuation or digits only, a single letter."""
     folded = fold(text)
     if len(folded.replace(" ", "")) < 2:
         return True
-    return folded in EMPTY_ANSWERS
+    if folded in EMPTY_ANSWERS:
+        return True
+    return folded.count(" ") < 12 and bool(_NO_EXAMPLE.match(folded))
 
 
 def mask_personal_data(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.U)
@@ -77,6 +78,18 @@ EXTRA_STOP_WORDS = frozenset(
         "cette",
         "cet",
         "ces",
+        "an",
+        "ans",
+        "fois",
+        "cas",
+        "mois",
+        "jour",
+        "jours",
+        "année",
+        "années",
+        "gens",
+        "parfois",
+        "souvent",
     }
 )
 
@@ -100,9 +113,13 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
+    """French lemma without accents: "impôts" and "impots" (often typed without accents)
+    both give "impot"."""
     from simplemma import lemmatize
 
-    return str(lemmatize(word, lang="fr")).lower()
+    base = str(lemmatize(word, lang="fr")).lower()
+    folded = unicodedata.normalize("NFKD", base)
+    return "".join(c for c in folded if not unicodedata.combining(c))
 
 
 def content_lemmas(text: str) -> list[str]:

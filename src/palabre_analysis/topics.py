@@ -149,7 +149,7 @@ class TopicModel:
             k = (
                 int(self.n_topics)
                 if self.n_topics != "auto"
-                else _auto_k(vectors[index], w[index], range(4, 16), self.random_state)
+                else _auto_k(vectors[index], w[index], range(4, 21), self.random_state)
             )
             k = max(1, min(k, len(index)))
             labels, centres = _kmeans(vectors[index], w[index], k, self.random_state)
