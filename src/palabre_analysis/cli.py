@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
 from .i18n import _, ngettext
 from .inspect import inspect_corpus
+from .progress import Progress
 from .readers import FORMATS, read
 from .records import Contribution, Corpus, ReadError
 
@@ -195,17 +197,17 @@ def _read_all(args: argparse.Namespace) -> Corpus:
 def run_synthesize(
     args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
-    import time
-
-    from .codebook import load_codebook, load_corrections
-    from .synthesis import Synthesizer
-
     out = out or sys.stdout
     err = err or sys.stderr
-    started = time.monotonic()
+    with Progress(err) as progress:
+        return _synthesize(args, out, err, progress)
 
-    def progress(message: str) -> None:
-        print(f"[{time.monotonic() - started:6.1f} s] {message}", file=err, flush=True)
+
+def _synthesize(
+    args: argparse.Namespace, out: TextIO, err: TextIO, progress: Callable[[str], None]
+) -> int:
+    from .codebook import load_codebook, load_corrections
+    from .synthesis import Synthesizer
 
     try:
         n_topics = _count(args.topics, "--topics")
@@ -221,7 +223,8 @@ def run_synthesize(
     synthesizer = Synthesizer(
         n_topics=n_topics,
         n_subtopics=n_subtopics,
-        segments=tuple(args.segment),
+        # Several files: break the results down by file too.
+        segments=tuple(args.segment) + (("file",) if len(args.inputs) > 1 else ()),
         random_state=args.random_state,
         codebook=codebook,
         corrections=corrections,

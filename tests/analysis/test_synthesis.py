@@ -238,3 +238,26 @@ def test_xlsx_workbook_for_agents(tmp_path, monkeypatch):
     assert by_id["vide0"][6] == "oui"
     assert by_id["formule"][1].startswith("'=")  # never a formula
     assert by_id["vélo-0-0"][2]  # a topic label
+
+
+def test_cli_reads_several_files_at_once(tmp_path):
+    first, second = tmp_path / "atelier.csv", tmp_path / "en-ligne.csv"
+    contributions = corpus().contributions
+    first.write_text(
+        "id,texte\n" + "".join(f'{c.id},"{c.text}"\n' for c in contributions[:60]), encoding="utf-8"
+    )
+    second.write_text(
+        "id,texte\n" + "".join(f'{c.id},"{c.text}"\n' for c in contributions[60:]), encoding="utf-8"
+    )
+    out = tmp_path / "r.json"
+    done = subprocess.run(
+        [PALABRE, "synthesize", str(first), str(second), "--topics", "3", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(out.read_text())
+    assert result["n_input"] == len(contributions)
+    assert {a["id"].split(":")[0] for a in result["assignments"]} == {"atelier.csv", "en-ligne.csv"}
+    assert set(result["segments"]["file"]) == {"atelier.csv", "en-ligne.csv"}
