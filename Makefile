@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+EN_PO := src/palabre/locale/en/LC_MESSAGES/django.po
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo test test-postgres lint format messages bench clean
@@ -37,6 +38,7 @@ lint: $(STAMP) ## ruff, format check, mypy, import-linter, migrations check, djl
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=palabre.test_settings $(BIN)/palabre manage makemigrations --check --dry-run
 	$(BIN)/djlint --lint src/palabre
+	scripts/check-translations
 
 format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix src tests bench
@@ -44,7 +46,8 @@ format: $(STAMP) ## apply ruff's fixes and formatting
 
 messages: $(STAMP) ## extract messages (msgids are English; translate fr/…/django.po), compile them
 	cd src/palabre && ../../$(BIN)/palabre manage makemessages -l fr -l en --no-obsolete
-	msgen src/palabre/locale/en/LC_MESSAGES/django.po -o src/palabre/locale/en/LC_MESSAGES/django.po
+	msgfilter --keep-header -i $(EN_PO) -o $(EN_PO) sed -e d && msgen $(EN_PO) -o $(EN_PO) \
+	  && msgattrib --clear-fuzzy $(EN_PO) -o $(EN_PO)
 	cd src/palabre && ../../$(BIN)/palabre manage compilemessages
 	cd src/palabre_analysis && xgettext --language=Python --keyword=_ --keyword=ngettext:1,2 \
 	    --from-code=UTF-8 --package-name=palabre_analysis -o locale/palabre_analysis.pot $$(find . -name "*.py" | sort) \

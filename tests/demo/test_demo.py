@@ -70,3 +70,13 @@ def test_real_french_text_from_shared_data(shared_data: Path):
 def test_demo_load_command(tmp_path, capsys):
     call_command("demo_load", shared_data=tmp_path / "absent")
     assert "Demo ready" in capsys.readouterr().out
+
+
+def test_demo_ideas_have_supports_and_loading_twice_keeps_them(tmp_path):
+    from palabre.contributions.models import Support
+
+    load_demo(tmp_path / "absent")
+    supports = Support.objects.count()
+    assert supports > 20
+    load_demo(tmp_path / "absent")
+    assert Support.objects.count() == supports

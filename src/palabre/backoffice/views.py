@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from palabre.accounts.selectors import user_has_mfa
+from palabre.core.forms import apply_validation_error
 from palabre.core.http import require_post
 from palabre.organizations import services as org_services
 from palabre.organizations.models import LegalPage, Membership, Neighbourhood, Organization
@@ -65,14 +66,6 @@ def _context(request: HttpRequest, organization: Organization, **extra: Any) -> 
     return {"organization": organization, "can": can, "backoffice": True, **extra}
 
 
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error.messages)
-
-
 @backoffice(Action.VIEW_BACKOFFICE)
 def dashboard(request: HttpRequest, organization: Organization) -> HttpResponse:
     processes = (
@@ -103,7 +96,7 @@ def process_create(request: HttpRequest, organization: Organization) -> HttpResp
                 organization=organization, created_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The process was created as a draft."))
             return redirect("backoffice:process_edit", org=organization.slug, slug=process.slug)
@@ -128,7 +121,7 @@ def process_edit(request: HttpRequest, organization: Organization, slug: str) ->
         try:
             process_services.process_update(process=process, themes=themes, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The process was saved."))
             return redirect("backoffice:process_edit", org=organization.slug, slug=process.slug)
@@ -188,7 +181,7 @@ def phase_edit(
             else:
                 process_services.phase_update(phase=phase, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The phase was saved."))
             return redirect("backoffice:process_edit", org=organization.slug, slug=process.slug)

@@ -66,6 +66,12 @@ class Contribution(models.Model):
         help_text=_("Identifier in the file it was imported from; makes re-imports idempotent."),
     )
     created_at = models.DateTimeField(_("created at"), db_index=True)
+    submission_token = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Sent with the form: a second submit of the same form changes nothing."),
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -74,7 +80,10 @@ class Contribution(models.Model):
                 fields=["process", "source_ref"],
                 condition=~models.Q(source_ref=""),
                 name="contribution_unique_source_ref",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["process", "submission_token"], name="contribution_unique_submission"
+            ),
         ]
         indexes = [models.Index(fields=["process", "kind", "created_at"])]
         verbose_name = _("contribution")
@@ -82,3 +91,28 @@ class Contribution(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.body[:60]
+
+
+class Support(models.Model):
+    """One person's endorsement of an idea (glossary: soutien); one per person, revocable."""
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="supports"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports"
+    )
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, default=Channel.ONLINE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contribution", "user"], name="support_one_per_person")
+        ]
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.contribution_id}"

@@ -41,3 +41,100 @@ def channel_counts(*, process: Process) -> list[dict[str, Any]]:
         .order_by("-n")
     )
     return [dict(row) for row in rows]
+
+
+IDEA_SORTS = ("random", "recent", "supported", "commented")
+
+
+def ideas_of(
+    *,
+    user: Any,
+    process: Process,
+    text: str = "",
+    theme: str = "",
+    neighbourhood: str = "",
+    channel: str = "",
+    sort: str = "random",
+    seed: int = 0,
+) -> QuerySet[Contribution]:
+    """Ideas of a process with their support and comment counts, filtered and sorted.
+
+    "random" (the default, fair to late ideas) is a stable shuffle for a given `seed`, so
+    pagination does not repeat or skip ideas."""
+    from django.db.models import F, Value
+    from django.db.models.functions import Mod
+
+    qs = (
+        contributions_visible_to(user=user, process=process)
+        .filter(kind=Contribution.Kind.IDEA)
+        .annotate(
+            n_supports=Count("supports", distinct=True),
+            n_comments=Count("replies", distinct=True),
+        )
+    )
+    if text:
+        qs = qs.filter(Q(title__icontains=text) | Q(body__icontains=text))
+    if theme:
+        qs = qs.filter(theme__slug=theme)
+    if neighbourhood:
+        qs = qs.filter(neighbourhood__slug=neighbourhood)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if sort == "recent":
+        return qs.order_by("-created_at", "-pk")
+    if sort == "supported":
+        return qs.order_by("-n_supports", "-created_at", "-pk")
+    if sort == "commented":
+        return qs.order_by("-n_comments", "-created_at", "-pk")
+    multiplier = 7919 + 2 * (seed % 5000)
+    return qs.annotate(
+        shuffle=Mod(F("pk") * Value(multiplier) + Value(seed % 10007), Value(10007))
+    ).order_by("shuffle", "pk")
+
+
+def idea_get_for_user(*, user: Any, process: Process, pk: int) -> Contribution:
+    """The chokepoint for one idea: 404 unless it is an idea of a process the user may see."""
+    from django.http import Http404
+    from django.utils.translation import gettext as _
+
+    idea = (
+        contributions_visible_to(user=user, process=process)
+        .filter(kind=Contribution.Kind.IDEA, pk=pk)
+        .annotate(n_supports=Count("supports", distinct=True))
+        .first()
+    )
+    if idea is None:
+        raise Http404(_("This idea does not exist."))
+    return idea
+
+
+def comments_of(*, idea: Contribution) -> list[Contribution]:
+    """Comments of an idea, oldest first, each with its replies (one level)."""
+    comments = list(
+        Contribution.objects.filter(parent=idea, kind=Contribution.Kind.COMMENT)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+    replies = (
+        Contribution.objects.filter(parent__in=comments, kind=Contribution.Kind.COMMENT)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+    by_parent: dict[int, list[Contribution]] = {}
+    for reply in replies:
+        by_parent.setdefault(reply.parent_id or 0, []).append(reply)
+    for comment in comments:
+        comment.thread = by_parent.get(comment.pk, [])  # type: ignore[attr-defined]
+    return comments
+
+
+def supported_by(*, user: Any, ideas: list[Contribution]) -> set[int]:
+    from .models import Support
+
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Support.objects.filter(user=user, contribution__in=ideas).values_list(
+            "contribution_id", flat=True
+        )
+    )

@@ -37,7 +37,7 @@ def contribution_create(
         phase=fields.pop("phase", None) or process.current_phase(),
         **fields,
     )
-    contribution.full_clean(exclude=["parent"])
+    contribution.full_clean(exclude=["parent", "submission_token"])
     contribution.save()
     return contribution
 
@@ -58,3 +58,121 @@ def contributions_import(*, process: Process, rows: Iterable[Contribution]) -> i
         row.process = process
     Contribution.objects.bulk_create(fresh, batch_size=500)
     return len(fresh)
+
+
+class ActivityClosed(ValidationError):
+    """The calendar does not allow this now; the message says why, in French."""
+
+
+def _check_open(process: Process, activity: Any) -> None:
+    from .rules import activity_closed_reason
+
+    reason = activity_closed_reason(process, activity)
+    if reason:
+        raise ActivityClosed(reason)
+
+
+def _existing_submission(process: Process, token: Any) -> Contribution | None:
+    if token is None:
+        return None
+    return Contribution.objects.filter(process=process, submission_token=token).first()
+
+
+@transaction.atomic
+def idea_submit(
+    *,
+    process: Process,
+    author: Any,
+    title: str,
+    body: str,
+    theme: Any = None,
+    neighbourhood: Any = None,
+    token: Any = None,
+    channel: str = Channel.ONLINE,
+) -> Contribution:
+    """Submit an idea. Submitting the same form twice (same `token`) returns the first idea."""
+    from .rules import Activity
+
+    existing = _existing_submission(process, token)
+    if existing is not None:
+        return existing
+    _check_open(process, Activity.SUBMIT_IDEA)
+    if theme is not None and theme.organization_id != process.organization_id:
+        raise ValidationError({"theme": _("This theme belongs to another local government.")})
+    if neighbourhood is not None and neighbourhood.organization_id != process.organization_id:
+        raise ValidationError(
+            {"neighbourhood": _("This neighbourhood belongs to another local government.")}
+        )
+    if not title.strip():
+        raise ValidationError({"title": _("Give your idea a title.")})
+    return contribution_create(
+        process=process,
+        kind=Contribution.Kind.IDEA,
+        title=title.strip(),
+        body=body,
+        author=author,
+        channel=channel,
+        theme=theme,
+        neighbourhood=neighbourhood,
+        submission_token=token,
+    )
+
+
+@transaction.atomic
+def comment_add(
+    *,
+    idea: Contribution,
+    author: Any,
+    body: str,
+    stance: str = "",
+    reply_to: Contribution | None = None,
+    token: Any = None,
+) -> Contribution:
+    """Comment an idea with a stance; replies are one level deep (a reply to a reply is
+    attached to the same comment)."""
+    from .rules import Activity
+
+    existing = _existing_submission(idea.process, token)
+    if existing is not None:
+        return existing
+    _check_open(idea.process, Activity.COMMENT)
+    parent = idea
+    if reply_to is not None:
+        if reply_to.process_id != idea.process_id:
+            raise ValidationError(_("This comment belongs to another idea."))
+        parent = reply_to if reply_to.kind == Contribution.Kind.COMMENT else idea
+        if parent.parent_id and parent.parent_id != idea.pk:
+            parent = parent.parent or idea
+    if stance and stance not in Contribution.Stance.values:
+        raise ValidationError({"stance": _("Unknown stance.")})
+    return contribution_create(
+        process=idea.process,
+        kind=Contribution.Kind.COMMENT,
+        body=body,
+        stance=stance,
+        author=author,
+        parent=parent,
+        submission_token=token,
+    )
+
+
+def support_set(*, idea: Contribution, user: Any, supported: bool) -> int:
+    """Support (or withdraw support from) an idea; one per person. Returns the exact count.
+
+    Safe under concurrent clicks: the database's unique constraint decides, never a count
+    kept in Python."""
+    from django.db import IntegrityError
+
+    from .models import Support
+    from .rules import Activity
+
+    _check_open(idea.process, Activity.SUPPORT)
+    if supported:
+        try:
+            with transaction.atomic():
+                Support.objects.get_or_create(contribution=idea, user=user)
+        except IntegrityError:
+            pass  # a parallel click got there first: still one support
+    else:
+        Support.objects.filter(contribution=idea, user=user).delete()
+    return Support.objects.filter(contribution=idea).count()

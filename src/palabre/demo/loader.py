@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from palabre.accounts.models import User
-from palabre.contributions.models import Contribution
+from palabre.contributions.models import Contribution, Support
 from palabre.contributions.services import contributions_import
 from palabre.core.models import Channel
 from palabre.organizations.models import Neighbourhood, Organization
@@ -382,6 +382,14 @@ def load_demo(
                 )
             )
     report.contributions_added += contributions_import(process=idees, rows=rows)
+    # Supports: a deterministic share of residents supports each idea (idempotent).
+    for i, published in enumerate(
+        Contribution.objects.filter(process=idees, kind=Contribution.Kind.IDEA).order_by(
+            "source_ref"
+        )
+    ):
+        for resident in residents[: (i * 7) % 23 + 2]:
+            Support.objects.get_or_create(contribution=published, user=resident)
 
     # 4. Participatory budget, still a draft.
     _process(

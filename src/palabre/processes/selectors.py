@@ -55,7 +55,11 @@ def process_get_for_user(
     it but may not change it.
     """
     qs = processes_visible_to(user=user, organization=organization).filter(slug=slug)
-    process = qs.prefetch_related("phases", "themes", "neighbourhoods").first()
+    process = (
+        qs.select_related("organization")
+        .prefetch_related("phases", "themes", "neighbourhoods")
+        .first()
+    )
     if process is None:
         raise Http404(_("This participation process does not exist or is not public."))
     if action == ProcessAction.CHANGE and not organization_user_can(

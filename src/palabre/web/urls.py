@@ -1,10 +1,22 @@
 from django.urls import path
 
-from . import views
+from . import idea_views, views
 
 urlpatterns = [
     path("", views.organization_home, name="organization_home"),
     path("demarches/", views.process_list, name="process_list"),
     path("demarches/<slug:slug>/", views.process_detail, name="process_detail"),
+    path("demarches/<slug:slug>/idees/nouvelle/", idea_views.idea_create, name="idea_create"),
+    path("demarches/<slug:slug>/idees/<int:pk>/", idea_views.idea_detail, name="idea_detail"),
+    path(
+        "demarches/<slug:slug>/idees/<int:pk>/soutien/",
+        idea_views.idea_support,
+        name="idea_support",
+    ),
+    path(
+        "demarches/<slug:slug>/idees/<int:pk>/commentaires/",
+        idea_views.idea_comment,
+        name="idea_comment",
+    ),
     path("pages/<slug:kind>/", views.legal_page, name="legal_page"),
 ]

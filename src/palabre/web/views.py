@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from palabre.contributions.rules import IDEA_TEMPLATES
 from palabre.contributions.selectors import (
     channel_counts,
     contribution_counts,
@@ -80,24 +81,31 @@ def process_list(request: HttpRequest, org: str) -> HttpResponse:
 def process_detail(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     organization = organization_get(slug=org)
     process = process_get_for_user(user=request.user, organization=organization, slug=slug)
-    contributions = (
-        contributions_visible_to(user=request.user, process=process)
-        .filter(parent__isnull=True)
-        .annotate(n_replies=Count("replies"))
-        .order_by("-created_at", "-pk")
-    )
-    page = Paginator(contributions, 20).get_page(request.GET.get("page"))
+    collects_ideas = process.template in IDEA_TEMPLATES
+    if collects_ideas:
+        from .idea_views import idea_list_context
+
+        listing = idea_list_context(request, process)
+    else:
+        contributions = (
+            contributions_visible_to(user=request.user, process=process)
+            .filter(parent__isnull=True)
+            .annotate(n_replies=Count("replies"))
+            .order_by("-created_at", "-pk")
+        )
+        listing = {"page": Paginator(contributions, 20).get_page(request.GET.get("page"))}
     return render(
         request,
         "web/process_detail.html",
         {
+            **listing,
+            "collects_ideas": collects_ideas,
             "organization": organization,
             "process": process,
             "phases": process.phases.all(),
             "current_phase": process.current_phase(),
             "counts": contribution_counts(process=process),
             "channels": channel_counts(process=process),
-            "page": page,
             "can_change": organization_user_can(
                 request.user, organization, Action.MANAGE_PROCESSES
             ),

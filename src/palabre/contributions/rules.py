@@ -1,0 +1,55 @@
+"""What the calendar allows: phases drive what participants can do (issue: consultations).
+
+`activity_closed_reason` is the single place that says whether an activity is open on a
+process now; pages, API and services all ask it, and show its French reason when closed.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.utils.translation import gettext as _
+
+from palabre.processes.models import Phase, Process
+
+
+class Activity(StrEnum):
+    SUBMIT_IDEA = "submit_idea"
+    COMMENT = "comment"
+    SUPPORT = "support"
+
+
+IDEA_TEMPLATES = frozenset(
+    {
+        Process.Template.IDEA_BOX,
+        Process.Template.PROJECT_CONSULTATION,
+        Process.Template.PARTICIPATORY_BUDGET,
+    }
+)
+
+ALLOWED_PHASES: dict[Activity, frozenset[str]] = {
+    Activity.SUBMIT_IDEA: frozenset({Phase.Kind.CONTRIBUTION}),
+    Activity.COMMENT: frozenset({Phase.Kind.CONTRIBUTION, Phase.Kind.QUALIFICATION}),
+    Activity.SUPPORT: frozenset({Phase.Kind.CONTRIBUTION, Phase.Kind.QUALIFICATION}),
+}
+
+
+def activity_closed_reason(process: Process, activity: Activity) -> str | None:
+    """None when `activity` is open on `process` now, else why not (in French)."""
+    if process.template not in IDEA_TEMPLATES:
+        return _("This participation process does not collect ideas.")
+    if process.status != Process.Status.PUBLISHED:
+        return _("This participation process is closed: everything stays readable.")
+    phase = process.current_phase()
+    if phase is None or phase.kind not in ALLOWED_PHASES[activity]:
+        messages = {
+            Activity.SUBMIT_IDEA: _("Ideas can only be submitted during the contribution phase."),
+            Activity.COMMENT: _(
+                "Comments are open during the contribution and qualification phases."
+            ),
+            Activity.SUPPORT: _(
+                "Supports are open during the contribution and qualification phases."
+            ),
+        }
+        return messages[activity]
+    return None

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from palabre.contributions.models import Contribution
+from palabre.organizations.models import Neighbourhood, Organization
+from palabre.processes.models import Theme
+
+
+class SubmissionForm(forms.Form):
+    """Every contribution form carries a one-time token: a double submit changes nothing."""
+
+    token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["token"] = uuid.uuid4()
+
+
+class IdeaForm(SubmissionForm):
+    title = forms.CharField(label=_("Title of your idea"), max_length=150)
+    body = forms.CharField(
+        label=_("Your idea"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=5000,
+        help_text=_("Describe what you propose and why. 5,000 characters at most."),
+    )
+    theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.none(), required=False)
+    neighbourhood = forms.ModelChoiceField(
+        label=_("Neighbourhood concerned"), queryset=Neighbourhood.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        theme = self.fields["theme"]
+        neighbourhood = self.fields["neighbourhood"]
+        assert isinstance(theme, forms.ModelChoiceField)
+        assert isinstance(neighbourhood, forms.ModelChoiceField)
+        theme.queryset = Theme.objects.filter(organization=organization)
+        neighbourhood.queryset = Neighbourhood.objects.filter(organization=organization)
+
+
+class CommentForm(SubmissionForm):
+    body = forms.CharField(
+        label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 4}), max_length=3000
+    )
+    stance = forms.ChoiceField(
+        label=_("Your position"),
+        choices=Contribution.Stance.choices,
+        widget=forms.RadioSelect,
+        initial=Contribution.Stance.NEUTRAL,
+    )
+    reply_to = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class IdeaFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    theme = forms.ChoiceField(label=_("Theme"), required=False)
+    neighbourhood = forms.ChoiceField(label=_("Neighbourhood"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("random", _("Random order (fair to every idea)")),
+            ("recent", _("Most recent")),
+            ("supported", _("Most supported")),
+            ("commented", _("Most commented")),
+        ],
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        all_label = _("All")
+        self.fields["theme"].choices = [("", all_label)] + [  # type: ignore[attr-defined]
+            (t.slug, t.name) for t in Theme.objects.filter(organization=organization)
+        ]
+        self.fields["neighbourhood"].choices = [("", all_label)] + [  # type: ignore[attr-defined]
+            (n.slug, n.name) for n in Neighbourhood.objects.filter(organization=organization)
+        ]

@@ -1,0 +1,169 @@
+"""Ideas, comments and supports on the public site (thin views over contributions services)."""
+
+from __future__ import annotations
+
+import random
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from palabre.contributions import services
+from palabre.contributions.models import Contribution
+from palabre.contributions.rules import Activity, activity_closed_reason
+from palabre.contributions.selectors import (
+    comments_of,
+    idea_get_for_user,
+    ideas_of,
+    supported_by,
+)
+from palabre.core.forms import apply_validation_error
+from palabre.core.http import require_post
+from palabre.organizations.selectors import organization_get
+from palabre.processes.models import Process
+from palabre.processes.selectors import process_get_for_user
+
+from .forms import CommentForm, IdeaFilterForm, IdeaForm
+
+
+def _process(request: HttpRequest, org: str, slug: str) -> Process:
+    organization = organization_get(slug=org)
+    return process_get_for_user(user=request.user, organization=organization, slug=slug)
+
+
+def idea_list_context(request: HttpRequest, process: Process) -> dict[str, object]:
+    """What the process page shows for a process that collects ideas."""
+    organization = process.organization
+    filters = IdeaFilterForm(request.GET or None, organization=organization)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    seed = request.session.setdefault("idea_seed", random.randrange(1_000_000))  # noqa: S311
+    ideas = ideas_of(
+        user=request.user,
+        process=process,
+        text=data.get("q", ""),
+        theme=data.get("theme", ""),
+        neighbourhood=data.get("neighbourhood", ""),
+        sort=data.get("sort") or "random",
+        seed=seed,
+    ).select_related("author", "theme", "neighbourhood")
+    page = Paginator(ideas, 20).get_page(request.GET.get("page"))
+    return {
+        "idea_filters": filters,
+        "page": page,
+        "supported": supported_by(user=request.user, ideas=list(page.object_list)),
+        "submit_closed": activity_closed_reason(process, Activity.SUBMIT_IDEA),
+        "support_closed": activity_closed_reason(process, Activity.SUPPORT),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def idea_create(request: HttpRequest, org: str, slug: str) -> HttpResponse:
+    process = _process(request, org, slug)
+    closed = activity_closed_reason(process, Activity.SUBMIT_IDEA)
+    form = IdeaForm(request.POST or None, organization=process.organization)
+    if request.method == "POST" and not closed and form.is_valid():
+        data = form.cleaned_data
+        try:
+            idea = services.idea_submit(
+                process=process,
+                author=request.user,
+                title=data["title"],
+                body=data["body"],
+                theme=data["theme"],
+                neighbourhood=data["neighbourhood"],
+                token=data["token"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Thank you, your idea is published."))
+            return redirect("idea_detail", org=org, slug=slug, pk=idea.pk)
+    status = 403 if closed and request.method == "POST" else 200
+    return render(
+        request,
+        "web/idea_form.html",
+        {"organization": process.organization, "process": process, "form": form, "closed": closed},
+        status=status,
+    )
+
+
+def idea_detail(request: HttpRequest, org: str, slug: str, pk: int) -> HttpResponse:
+    process = _process(request, org, slug)
+    idea = idea_get_for_user(user=request.user, process=process, pk=pk)
+    return render(
+        request,
+        "web/idea_detail.html",
+        {
+            "organization": process.organization,
+            "process": process,
+            "idea": idea,
+            "comments": comments_of(idea=idea),
+            "comment_form": CommentForm(),
+            "supported": bool(supported_by(user=request.user, ideas=[idea])),
+            "comment_closed": activity_closed_reason(process, Activity.COMMENT),
+            "support_closed": activity_closed_reason(process, Activity.SUPPORT),
+        },
+    )
+
+
+@login_required
+@require_post
+def idea_support(request: HttpRequest, org: str, slug: str, pk: int) -> HttpResponse:
+    process = _process(request, org, slug)
+    idea = idea_get_for_user(user=request.user, process=process, pk=pk)
+    supported = request.POST.get("supported", "1") == "1"
+    try:
+        services.support_set(idea=idea, user=request.user, supported=supported)
+    except services.ActivityClosed as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Your support is recorded.") if supported else _("Your support is withdrawn."),
+        )
+    target = request.POST.get("next", "")
+    if target.startswith(f"/{org}/"):
+        return redirect(target)
+    return redirect("idea_detail", org=org, slug=slug, pk=idea.pk)
+
+
+@login_required
+@require_post
+def idea_comment(request: HttpRequest, org: str, slug: str, pk: int) -> HttpResponse:
+    process = _process(request, org, slug)
+    idea = idea_get_for_user(user=request.user, process=process, pk=pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        reply_to = None
+        if data.get("reply_to"):
+            reply_to = Contribution.objects.filter(
+                pk=data["reply_to"], process=process, kind=Contribution.Kind.COMMENT
+            ).first()
+            if reply_to is None:
+                raise Http404(_("This comment does not exist."))
+        try:
+            services.comment_add(
+                idea=idea,
+                author=request.user,
+                body=data["body"],
+                stance=data["stance"],
+                reply_to=reply_to,
+                token=data["token"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your comment is published."))
+            return redirect("idea_detail", org=org, slug=slug, pk=idea.pk)
+    else:
+        messages.error(
+            request, _("Your comment could not be published: write a text and choose a position.")
+        )
+    return redirect("idea_detail", org=org, slug=slug, pk=idea.pk)

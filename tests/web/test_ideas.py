@@ -1,0 +1,131 @@
+"""Ideas over HTTP: submit, double submit, closed phases, comment, support, filters, escaping."""
+
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from palabre.contributions.models import Contribution, Support
+from palabre.contributions.services import idea_submit
+from tests.factories import UserFactory, make_process
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, process, **kwargs):
+    return reverse(name, kwargs={"org": process.organization.slug, "slug": process.slug, **kwargs})
+
+
+def test_submit_an_idea_and_a_double_submit(client, published_a, citizen):
+    assert client.get(url("idea_create", published_a)).status_code == 302  # login first
+    client.force_login(citizen)
+    page = client.get(url("idea_create", published_a)).content.decode()
+    assert "Proposer une idée" in page and 'name="token"' in page
+    data = {"title": "Des bancs", "body": "Place du marché", "token": str(uuid.uuid4())}
+    first = client.post(url("idea_create", published_a), data)
+    second = client.post(url("idea_create", published_a), data)
+    assert (
+        first.status_code == second.status_code == 302 and first["Location"] == second["Location"]
+    )
+    assert Contribution.objects.filter(kind="idea").count() == 1
+    detail = client.get(first["Location"]).content.decode()
+    assert "Des bancs" in detail and "Habitant" in detail
+
+
+def test_invalid_idea_shows_errors_and_saves_nothing(client, published_a, citizen):
+    client.force_login(citizen)
+    response = client.post(
+        url("idea_create", published_a), {"title": "", "body": "", "token": str(uuid.uuid4())}
+    )
+    assert response.status_code == 200 and "Il y a un problème" in response.content.decode()
+    assert not Contribution.objects.exists()
+
+
+def test_closed_phase_is_explained_and_refused(client, org_a, citizen):
+    closed = make_process(org_a, title="Finie", status="closed")
+    client.force_login(citizen)
+    page = client.get(url("process_detail", closed)).content.decode()
+    assert "clôturée" in page and "Proposer une idée" not in page
+    response = client.post(
+        url("idea_create", closed), {"title": "x", "body": "y", "token": str(uuid.uuid4())}
+    )
+    assert response.status_code == 403 and not Contribution.objects.exists()
+
+
+def test_comment_with_stance_and_support(client, published_a, citizen):
+    idea = idea_submit(
+        process=published_a, author=UserFactory(), title="Des arbres", body="Rue Haute"
+    )
+    client.force_login(citizen)
+    response = client.post(
+        url("idea_comment", published_a, pk=idea.pk),
+        {"body": "Bonne idée", "stance": "for", "token": str(uuid.uuid4())},
+    )
+    assert response.status_code == 302
+    detail = client.get(url("idea_detail", published_a, pk=idea.pk)).content.decode()
+    assert "Bonne idée" in detail and "Pour" in detail
+    client.post(url("idea_support", published_a, pk=idea.pk), {"supported": "1"})
+    client.post(url("idea_support", published_a, pk=idea.pk), {"supported": "1"})
+    assert Support.objects.filter(contribution=idea).count() == 1
+    assert (
+        "1 personne soutient cette idée."
+        in client.get(url("idea_detail", published_a, pk=idea.pk)).content.decode()
+    )
+    client.post(url("idea_support", published_a, pk=idea.pk), {"supported": "0"})
+    assert not Support.objects.exists()
+    assert client.get(url("idea_support", published_a, pk=idea.pk)).status_code == 405
+
+
+def test_script_injection_is_escaped(client, published_a, citizen):
+    idea = idea_submit(
+        process=published_a,
+        author=citizen,
+        title="<script>alert(1)</script>",
+        body="<img src=x onerror=alert(2)>",
+    )
+    html = client.get(url("idea_detail", published_a, pk=idea.pk)).content.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+    assert "<img src=x" not in html
+
+
+def test_filters_and_sorts(client, org_a, published_a):
+    author = UserFactory()
+    bike = idea_submit(
+        process=published_a, author=author, title="Pistes cyclables", body="Plus de pistes"
+    )
+    idea_submit(process=published_a, author=author, title="Bancs", body="Sur la place")
+    for _ in range(3):
+        Support.objects.create(contribution=bike, user=UserFactory())
+    page = client.get(url("process_detail", published_a), {"q": "pistes"}).content.decode()
+    assert "Pistes cyclables" in page and "Sur la place" not in page
+    page = client.get(url("process_detail", published_a), {"sort": "supported"}).content.decode()
+    assert page.index("Pistes cyclables") < page.index("Bancs")
+    assert (
+        client.get(
+            url("process_detail", published_a), {"sort": "n'importe quoi", "theme": "x"}
+        ).status_code
+        == 200
+    )
+
+
+def test_ideas_of_a_hidden_process_are_404(client, org_b, draft_b, agent_a):
+    idea = Contribution.objects.create(
+        process=draft_b, kind="idea", title="t", body="b", created_at="2026-01-01T00:00:00Z"
+    )
+    client.force_login(agent_a)
+    assert client.get(url("idea_detail", draft_b, pk=idea.pk)).status_code == 404
+    assert (
+        client.post(url("idea_support", draft_b, pk=idea.pk), {"supported": "1"}).status_code == 404
+    )
+
+
+def test_idea_list_queries_do_not_grow_with_ideas(
+    client, published_a, django_assert_max_num_queries
+):
+    author = UserFactory()
+    for i in range(40):
+        idea = idea_submit(process=published_a, author=author, title=f"Idée {i}", body="x")
+        Support.objects.create(contribution=idea, user=author)
+    client.force_login(author)
+    with django_assert_max_num_queries(26):
+        assert client.get(url("process_detail", published_a)).status_code == 200
