@@ -16,6 +16,7 @@ urlpatterns = [
         views.phase_delete,
         name="phase_delete",
     ),
+    path("demarches/<slug:slug>/corpus/", views.corpus_export, name="corpus_export"),
     path("pages/", views.legal_pages, name="legal_pages"),
     path("pages/<slug:kind>/", views.legal_page_edit, name="legal_page_edit"),
     path("collectivite/", views.organization_settings, name="organization_settings"),

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -44,13 +44,15 @@ from palabre.processes.selectors import (
 
 from . import forms
 
-View = Callable[..., HttpResponse]
+View = Callable[..., Any]
 
 
 def backoffice(action: Action) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, org: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(
+            request: HttpRequest, org: str, *args: Any, **kwargs: Any
+        ) -> HttpResponse | StreamingHttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             organization = organization_get_for_user(user=request.user, slug=org, action=action)
@@ -323,3 +325,55 @@ def member_revoke(request: HttpRequest, organization: Organization, pk: int) -> 
     else:
         messages.success(request, _("The role was removed."))
     return redirect("backoffice:members", org=organization.slug)
+
+
+@backoffice(Action.ANALYSE)
+def corpus_export(
+    request: HttpRequest, organization: Organization, slug: str
+) -> HttpResponse | StreamingHttpResponse:
+    """Download the whole corpus of a process (all channels) as CSV or XLSX, for the engine
+    (`palabre synthesize`) or a spreadsheet."""
+    import csv
+    import io
+
+    from palabre.contributions.selectors import CORPUS_COLUMNS, corpus_rows
+
+    process = process_get_for_user(user=request.user, organization=organization, slug=slug)
+    rows = corpus_rows(user=request.user, process=process)
+    name = f"corpus-{organization.slug}-{process.slug}"
+    if request.GET.get("format") == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("corpus")
+        sheet.append(list(CORPUS_COLUMNS))
+        for row in rows:
+            sheet.append([_xlsx_cell(row[c]) for c in CORPUS_COLUMNS])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+
+    class Echo:
+        def write(self, value: str) -> str:
+            return value
+
+    writer = csv.DictWriter(Echo(), fieldnames=CORPUS_COLUMNS)
+
+    def lines() -> Any:
+        yield "\ufeff" + writer.writeheader()
+        for row in rows:
+            yield writer.writerow(row)
+
+    streaming = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    streaming["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return streaming
+
+
+def _xlsx_cell(value: str) -> str:
+    """Never let a contribution become a spreadsheet formula."""
+    return "'" + value if value[:1] in {"=", "+", "-", "@"} else value

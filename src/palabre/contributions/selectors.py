@@ -3,6 +3,7 @@ data and analysis input all take contributions through it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -138,3 +139,52 @@ def supported_by(*, user: Any, ideas: list[Contribution]) -> set[int]:
             "contribution_id", flat=True
         )
     )
+
+
+CORPUS_COLUMNS = (
+    "id",
+    "kind",
+    "title",
+    "text",
+    "question",
+    "stance",
+    "parent",
+    "channel",
+    "phase",
+    "theme",
+    "neighbourhood",
+    "participant_type",
+    "date",
+    "supports",
+    "hidden",
+)
+
+
+def corpus_rows(*, user: Any, process: Process) -> Iterator[dict[str, str]]:
+    """The whole corpus of a process, every channel, one row per contribution, with the
+    segment columns the analysis engine reads (`palabre synthesize export.csv --segment …`).
+    No e-mail, no name: only what the analysis needs."""
+    qs = (
+        contributions_visible_to(user=user, process=process)
+        .select_related("phase", "theme", "neighbourhood", "author")
+        .annotate(n_supports=Count("supports", distinct=True))
+        .order_by("pk")
+    )
+    for c in qs.iterator(chunk_size=2000):
+        yield {
+            "id": str(c.pk),
+            "kind": c.kind,
+            "title": c.title,
+            "text": c.body,
+            "question": c.question,
+            "stance": c.stance,
+            "parent": str(c.parent_id or ""),
+            "channel": c.channel,
+            "phase": c.phase.kind if c.phase else "",
+            "theme": c.theme.name if c.theme else "",
+            "neighbourhood": c.neighbourhood.name if c.neighbourhood else "",
+            "participant_type": c.author.participant_type if c.author else "",
+            "date": c.created_at.date().isoformat(),
+            "supports": str(getattr(c, "n_supports", 0)),
+            "hidden": "yes" if c.is_hidden else "",
+        }
