@@ -129,3 +129,27 @@ def test_idea_list_queries_do_not_grow_with_ideas(
     client.force_login(author)
     with django_assert_max_num_queries(26):
         assert client.get(url("process_detail", published_a)).status_code == 200
+
+
+def test_emails_and_phone_numbers_are_masked_in_public(client, published_a, citizen):
+    idea = idea_submit(
+        process=published_a,
+        author=citizen,
+        title="Appelez-moi au 06 12 34 56 78",
+        body="Écrivez à jeanne.martin@exemple.fr pour le jardin",
+    )
+    from palabre.contributions.services import comment_add
+
+    comment_add(idea=idea, author=citizen, body="Mon numéro : +33 1 23 45 67 89", stance="neutral")
+    for page_url in (
+        url("idea_detail", published_a, pk=idea.pk),
+        url("process_detail", published_a),
+    ):
+        html = client.get(page_url).content.decode()
+        assert "jeanne.martin" not in html and "06 12 34" not in html and "+33 1 23" not in html
+    assert (
+        "[e-mail masqué]"
+        in client.get(url("idea_detail", published_a, pk=idea.pk)).content.decode()
+    )
+    idea.refresh_from_db()
+    assert "jeanne.martin@exemple.fr" in idea.body  # stored as written

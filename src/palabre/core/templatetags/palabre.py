@@ -1,0 +1,16 @@
+"""Template filters shared by every page."""
+
+from __future__ import annotations
+
+from django import template
+
+from palabre_analysis.cleaning import mask_personal_data
+
+register = template.Library()
+
+
+@register.filter(is_safe=False)
+def public_text(value: object) -> str:
+    """What participants wrote, as shown in public: e-mail addresses and phone numbers masked
+    (the stored text is untouched; moderators and the author's data export see it whole)."""
+    return mask_personal_data(str(value or ""))
