@@ -153,3 +153,35 @@ def test_emails_and_phone_numbers_are_masked_in_public(client, published_a, citi
     )
     idea.refresh_from_db()
     assert "jeanne.martin@exemple.fr" in idea.body  # stored as written
+
+
+def test_author_edits_within_30_minutes_then_withdraws(client, published_a, citizen):
+    import datetime as dt
+
+    idea = idea_submit(
+        process=published_a, author=citizen, title="Des bancs", body="Place du marché"
+    )
+    other = UserFactory()
+    client.force_login(other)
+    assert client.get(url("idea_edit", published_a, pk=idea.pk)).status_code == 403
+    assert client.post(url("idea_withdraw", published_a, pk=idea.pk)).status_code == 403
+    client.force_login(citizen)
+    response = client.post(
+        url("idea_edit", published_a, pk=idea.pk),
+        {"title": "Des bancs ombragés", "body": "Place du marché, sous les arbres"},
+    )
+    assert response.status_code == 302
+    idea.refresh_from_db()
+    assert idea.title == "Des bancs ombragés" and idea.edited_at
+    Contribution.objects.filter(pk=idea.pk).update(
+        created_at=idea.created_at - dt.timedelta(minutes=31)
+    )
+    assert client.get(url("idea_edit", published_a, pk=idea.pk)).status_code == 403
+    client.post(url("idea_withdraw", published_a, pk=idea.pk))
+    idea.refresh_from_db()
+    assert idea.withdrawn_at
+    html = client.get(url("idea_detail", published_a, pk=idea.pk)).content.decode()
+    assert "Retirée par son auteur ou autrice" in html and "Soutenir cette idée" not in html
+    client.force_login(other)
+    client.post(url("idea_support", published_a, pk=idea.pk), {"supported": "1"})
+    assert not Support.objects.filter(contribution=idea).exists()

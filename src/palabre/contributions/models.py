@@ -66,6 +66,8 @@ class Contribution(models.Model):
         help_text=_("Identifier in the file it was imported from; makes re-imports idempotent."),
     )
     created_at = models.DateTimeField(_("created at"), db_index=True)
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     submission_token = models.UUIDField(
         null=True,
         blank=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -167,6 +168,8 @@ def support_set(*, idea: Contribution, user: Any, supported: bool) -> int:
     from .rules import Activity
 
     _check_open(idea.process, Activity.SUPPORT)
+    if supported and idea.withdrawn_at is not None:
+        raise ActivityClosed(_("This idea was withdrawn by its author."))
     if supported:
         try:
             with transaction.atomic():
@@ -176,3 +179,45 @@ def support_set(*, idea: Contribution, user: Any, supported: bool) -> int:
     else:
         Support.objects.filter(contribution=idea, user=user).delete()
     return Support.objects.filter(contribution=idea).count()
+
+
+EDIT_DELAY = dt.timedelta(minutes=30)
+
+
+def idea_can_edit(*, idea: Contribution, user: Any) -> bool:
+    """Its author may edit an idea within 30 minutes, while ideas are still collected."""
+    from .rules import Activity, activity_closed_reason
+
+    return bool(
+        user.is_authenticated
+        and idea.author_id == user.pk
+        and idea.withdrawn_at is None
+        and not idea.is_hidden
+        and timezone.now() - idea.created_at <= EDIT_DELAY
+        and activity_closed_reason(idea.process, Activity.SUBMIT_IDEA) is None
+    )
+
+
+@transaction.atomic
+def idea_edit(*, idea: Contribution, user: Any, title: str, body: str) -> Contribution:
+    if not idea_can_edit(idea=idea, user=user):
+        raise ValidationError(
+            _("An idea can only be edited by its author, within 30 minutes of publication.")
+        )
+    if not title.strip() or not body.strip():
+        raise ValidationError(_("The title and the text cannot be empty."))
+    idea.title, idea.body, idea.edited_at = title.strip(), body.strip(), timezone.now()
+    idea.save(update_fields=["title", "body", "edited_at"])
+    return idea
+
+
+@transaction.atomic
+def idea_withdraw(*, idea: Contribution, user: Any) -> Contribution:
+    """The author withdraws an idea: it stays listed as withdrawn (its comments remain
+    readable) and can no longer be supported."""
+    if not user.is_authenticated or idea.author_id != user.pk:
+        raise ValidationError(_("Only the author can withdraw an idea."))
+    if idea.withdrawn_at is None:
+        idea.withdrawn_at = timezone.now()
+        idea.save(update_fields=["withdrawn_at"])
+    return idea

@@ -82,3 +82,10 @@ class IdeaFilterForm(forms.Form):
         self.fields["neighbourhood"].choices = [("", all_label)] + [  # type: ignore[attr-defined]
             (n.slug, n.name) for n in Neighbourhood.objects.filter(organization=organization)
         ]
+
+
+class IdeaEditForm(forms.Form):
+    title = forms.CharField(label=_("Title of your idea"), max_length=150)
+    body = forms.CharField(
+        label=_("Your idea"), widget=forms.Textarea(attrs={"rows": 8}), max_length=5000
+    )

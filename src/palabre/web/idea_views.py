@@ -6,7 +6,7 @@ import random
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,7 +28,7 @@ from palabre.organizations.selectors import organization_get
 from palabre.processes.models import Process
 from palabre.processes.selectors import process_get_for_user
 
-from .forms import CommentForm, IdeaFilterForm, IdeaForm
+from .forms import CommentForm, IdeaEditForm, IdeaFilterForm, IdeaForm
 
 
 def _process(request: HttpRequest, org: str, slug: str) -> Process:
@@ -106,6 +106,7 @@ def idea_detail(request: HttpRequest, org: str, slug: str, pk: int) -> HttpRespo
             "comments": comments_of(idea=idea),
             "comment_form": CommentForm(),
             "supported": bool(supported_by(user=request.user, ideas=[idea])),
+            "can_edit": services.idea_can_edit(idea=idea, user=request.user),
             "comment_closed": activity_closed_reason(process, Activity.COMMENT),
             "support_closed": activity_closed_reason(process, Activity.SUPPORT),
         },
@@ -166,4 +167,42 @@ def idea_comment(request: HttpRequest, org: str, slug: str, pk: int) -> HttpResp
         messages.error(
             request, _("Your comment could not be published: write a text and choose a position.")
         )
+    return redirect("idea_detail", org=org, slug=slug, pk=idea.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def idea_edit(request: HttpRequest, org: str, slug: str, pk: int) -> HttpResponse:
+    process = _process(request, org, slug)
+    idea = idea_get_for_user(user=request.user, process=process, pk=pk)
+    if not services.idea_can_edit(idea=idea, user=request.user):
+        raise PermissionDenied(
+            _("An idea can only be edited by its author, within 30 minutes of publication.")
+        )
+    form = IdeaEditForm(request.POST or None, initial={"title": idea.title, "body": idea.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.idea_edit(idea=idea, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Your idea was updated."))
+            return redirect("idea_detail", org=org, slug=slug, pk=idea.pk)
+    return render(
+        request,
+        "web/idea_edit.html",
+        {"organization": process.organization, "process": process, "idea": idea, "form": form},
+    )
+
+
+@login_required
+@require_post
+def idea_withdraw(request: HttpRequest, org: str, slug: str, pk: int) -> HttpResponse:
+    process = _process(request, org, slug)
+    idea = idea_get_for_user(user=request.user, process=process, pk=pk)
+    try:
+        services.idea_withdraw(idea=idea, user=request.user)
+    except ValidationError as error:
+        raise PermissionDenied(" ".join(error.messages)) from error
+    messages.success(request, _("Your idea was withdrawn; it stays visible as withdrawn."))
     return redirect("idea_detail", org=org, slug=slug, pk=idea.pk)

@@ -13,6 +13,12 @@ urlpatterns = [
         idea_views.idea_support,
         name="idea_support",
     ),
+    path("demarches/<slug:slug>/idees/<int:pk>/modifier/", idea_views.idea_edit, name="idea_edit"),
+    path(
+        "demarches/<slug:slug>/idees/<int:pk>/retirer/",
+        idea_views.idea_withdraw,
+        name="idea_withdraw",
+    ),
     path(
         "demarches/<slug:slug>/idees/<int:pk>/commentaires/",
         idea_views.idea_comment,
