@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "palabre.accounts",
     "palabre.processes",
     "palabre.contributions",
+    "palabre.moderation",
     "palabre.backoffice",
     "palabre.web",
     "palabre.api",

@@ -35,7 +35,7 @@ def test_agent_creates_and_publishes_a_process_in_the_browser(live_server, page)
     assert axe_violations(page) == []
     page.click("text=Passer à « Publiée »")
     assert "Statut passé à « Publiée »." in page.content()
-    for path in ("collectivite/", "membres/", "pages/", "pages/accessibilite/"):
+    for path in ("collectivite/", "membres/", "pages/", "pages/accessibilite/", "moderation/"):
         page.goto(f"{base}/ville-de-test/espace/{path}")
         violations = axe_violations(page)
         assert violations == [], f"{path}: " + "\n".join(violations)

@@ -25,6 +25,8 @@ urlpatterns = [
         views.neighbourhood_delete,
         name="neighbourhood_delete",
     ),
+    path("moderation/", views.moderation, name="moderation"),
+    path("moderation/<int:pk>/", views.moderation_act, name="moderation_act"),
     path("membres/", views.members, name="members"),
     path("membres/<int:pk>/retirer/", views.member_revoke, name="member_revoke"),
 ]

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from palabre.accounts.selectors import user_has_mfa
+from palabre.contributions.models import Contribution
 from palabre.core.forms import apply_validation_error
 from palabre.core.http import require_post
 from palabre.organizations import services as org_services
@@ -377,3 +378,61 @@ def corpus_export(
 def _xlsx_cell(value: str) -> str:
     """Never let a contribution become a spreadsheet formula."""
     return "'" + value if value[:1] in {"=", "+", "-", "@"} else value
+
+
+@backoffice(Action.MODERATE)
+def moderation(request: HttpRequest, organization: Organization) -> HttpResponse:
+    from palabre.moderation.selectors import moderation_log, moderation_queue
+
+    hidden = (
+        Contribution.objects.filter(process__organization=organization, is_hidden=True)
+        .select_related("process")
+        .order_by("-pk")[:50]
+    )
+    return render(
+        request,
+        "backoffice/moderation.html",
+        _context(
+            request,
+            organization,
+            queue=moderation_queue(organization=organization)[:100],
+            hidden=hidden,
+            log=moderation_log(organization=organization)[:50],
+            form=forms.HideForm(),
+        ),
+    )
+
+
+@require_post
+@backoffice(Action.MODERATE)
+def moderation_act(request: HttpRequest, organization: Organization, pk: int) -> HttpResponse:
+    from palabre.moderation import services as moderation_services
+
+    contribution = get_object_or_404(Contribution, pk=pk, process__organization=organization)
+    action = request.POST.get("action")
+    form = forms.HideForm(request.POST)
+    try:
+        if action == "hide":
+            moderation_services.contribution_hide(
+                contribution=contribution,
+                moderator=request.user,
+                public_reason=form.data.get("public_reason", ""),
+            )
+            messages.success(
+                request, _("The contribution is hidden; its public reason is shown instead.")
+            )
+        elif action == "restore":
+            moderation_services.contribution_restore(
+                contribution=contribution, moderator=request.user
+            )
+            messages.success(request, _("The contribution is visible again."))
+        elif action == "dismiss":
+            moderation_services.reports_dismiss(contribution=contribution, moderator=request.user)
+            messages.success(
+                request, _("The reports were dismissed; the contribution stays online.")
+            )
+        else:
+            messages.error(request, _("Unknown action."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("backoffice:moderation", org=organization.slug)

@@ -89,3 +89,18 @@ class IdeaEditForm(forms.Form):
     body = forms.CharField(
         label=_("Your idea"), widget=forms.Textarea(attrs={"rows": 8}), max_length=5000
     )
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why do you report it?"), widget=forms.RadioSelect, choices=[]
+    )
+    details = forms.CharField(
+        label=_("Details"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from palabre.moderation.models import Report
+
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = Report.Reason.choices  # type: ignore[attr-defined]

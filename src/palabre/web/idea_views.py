@@ -18,6 +18,7 @@ from palabre.contributions.models import Contribution
 from palabre.contributions.rules import Activity, activity_closed_reason
 from palabre.contributions.selectors import (
     comments_of,
+    contributions_visible_to,
     idea_get_for_user,
     ideas_of,
     supported_by,
@@ -28,7 +29,7 @@ from palabre.organizations.selectors import organization_get
 from palabre.processes.models import Process
 from palabre.processes.selectors import process_get_for_user
 
-from .forms import CommentForm, IdeaEditForm, IdeaFilterForm, IdeaForm
+from .forms import CommentForm, IdeaEditForm, IdeaFilterForm, IdeaForm, ReportForm
 
 
 def _process(request: HttpRequest, org: str, slug: str) -> Process:
@@ -206,3 +207,49 @@ def idea_withdraw(request: HttpRequest, org: str, slug: str, pk: int) -> HttpRes
         raise PermissionDenied(" ".join(error.messages)) from error
     messages.success(request, _("Your idea was withdrawn; it stays visible as withdrawn."))
     return redirect("idea_detail", org=org, slug=slug, pk=idea.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution_report(request: HttpRequest, org: str, slug: str, pk: int) -> HttpResponse:
+    """Anyone signed in reports an idea or a comment (reason list)."""
+    from palabre.moderation.services import report_create
+
+    process = _process(request, org, slug)
+    contribution = (
+        contributions_visible_to(user=request.user, process=process).filter(pk=pk).first()
+    )
+    if contribution is None:
+        raise Http404(_("This contribution does not exist."))
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        report_create(
+            contribution=contribution,
+            reporter=request.user,
+            reason=form.cleaned_data["reason"],
+            details=form.cleaned_data["details"],
+        )
+        messages.success(request, _("Thank you: the moderators will look at your report."))
+        idea_pk = (
+            contribution.parent_id
+            if contribution.kind == Contribution.Kind.COMMENT
+            else contribution.pk
+        )
+        while (
+            idea_pk
+            and Contribution.objects.filter(pk=idea_pk, kind=Contribution.Kind.COMMENT).exists()
+        ):
+            idea_pk = Contribution.objects.get(pk=idea_pk).parent_id
+        if idea_pk:
+            return redirect("idea_detail", org=org, slug=slug, pk=idea_pk)
+        return redirect("process_detail", org=org, slug=slug)
+    return render(
+        request,
+        "web/report_form.html",
+        {
+            "organization": process.organization,
+            "process": process,
+            "contribution": contribution,
+            "form": form,
+        },
+    )

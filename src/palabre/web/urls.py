@@ -20,6 +20,11 @@ urlpatterns = [
         name="idea_withdraw",
     ),
     path(
+        "demarches/<slug:slug>/contributions/<int:pk>/signaler/",
+        idea_views.contribution_report,
+        name="contribution_report",
+    ),
+    path(
         "demarches/<slug:slug>/idees/<int:pk>/commentaires/",
         idea_views.idea_comment,
         name="idea_comment",
