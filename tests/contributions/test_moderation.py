@@ -85,3 +85,18 @@ def test_comments_can_be_reported_too(client, idea):
     assert Report.objects.filter(contribution=comment).exists()
     response = client.post(url, {"reason": "pas une raison"})
     assert response.status_code == 200 and "Il y a un problème" in response.content.decode()
+
+
+def test_public_moderation_statistics(client, org_a, idea):
+    from palabre.moderation.services import contribution_hide, report_create
+
+    report_create(contribution=idea, reporter=UserFactory(), reason="insult")
+    report_create(contribution=idea, reporter=UserFactory(), reason="spam")
+    contribution_hide(
+        contribution=idea, moderator=make_member(org_a, Role.MODERATOR), public_reason="Injure"
+    )
+    html = client.get(
+        reverse("process_detail", kwargs={"org": org_a.slug, "slug": idea.process.slug})
+    ).content.decode()
+    assert "1 contribution masquée par la modération" in html
+    assert "2 signalements reçus" in html and "0 en attente de décision" in html

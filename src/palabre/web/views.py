@@ -13,6 +13,7 @@ from palabre.contributions.selectors import (
     contribution_counts,
     contributions_visible_to,
 )
+from palabre.moderation.selectors import moderation_stats
 from palabre.organizations.permissions import organization_user_can
 from palabre.organizations.roles import Action
 from palabre.organizations.selectors import (
@@ -106,6 +107,7 @@ def process_detail(request: HttpRequest, org: str, slug: str) -> HttpResponse:
             "current_phase": process.current_phase(),
             "counts": contribution_counts(process=process),
             "channels": channel_counts(process=process),
+            "moderation": moderation_stats(process=process),
             "can_change": organization_user_can(
                 request.user, organization, Action.MANAGE_PROCESSES
             ),
