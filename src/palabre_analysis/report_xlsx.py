@@ -15,7 +15,8 @@ _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _cell(value: Any) -> Any:
+def safe_cell(value: Any) -> Any:
+    """A value as an XLSX cell: no illegal control characters, never a formula."""
     if isinstance(value, str):
         value = _ILLEGAL.sub(" ", value)
         if value[:1] in {"=", "+", "-", "@"}:  # never let a contribution become a formula
@@ -60,7 +61,7 @@ def write_xlsx(result: Mapping[str, Any], texts: Mapping[str, str], path: str | 
         parent = topics[topic["parent"]]["label"] if topic["parent"] else ""
         summary.append(
             [
-                _cell(v)
+                safe_cell(v)
                 for v in (
                     topic["id"],
                     topic["label"],
@@ -111,7 +112,7 @@ def write_xlsx(result: Mapping[str, Any], texts: Mapping[str, str], path: str | 
         topic, sub = top_label(topic_id) if contribution_id not in set_aside else ("", "")
         sheet.append(
             [
-                _cell(v)
+                safe_cell(v)
                 for v in (
                     contribution_id,
                     text,
@@ -140,11 +141,14 @@ def write_xlsx(result: Mapping[str, Any], texts: Mapping[str, str], path: str | 
             topic_id, score = leaf_of[contribution_id]
             sub = topics[topic_id]["label"] if topics[topic_id]["parent"] else ""
             sheet.append(
-                [_cell(v) for v in (contribution_id, texts.get(contribution_id, ""), sub, score)]
+                [
+                    safe_cell(v)
+                    for v in (contribution_id, texts.get(contribution_id, ""), sub, score)
+                ]
             )
 
     method = workbook.create_sheet(_sheet_name(_("Method"), used))
-    method.append([_cell(result["method"])])
-    method.append([_("Settings:"), _cell(str(result["settings"]))])
+    method.append([safe_cell(result["method"])])
+    method.append([_("Settings:"), safe_cell(str(result["settings"]))])
     method.append([_("Engine version"), result["engine_version"]])
     workbook.save(str(path))

@@ -345,11 +345,13 @@ def corpus_export(
     if request.GET.get("format") == "xlsx":
         from openpyxl import Workbook
 
+        from palabre_analysis.report_xlsx import safe_cell
+
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("corpus")
         sheet.append(list(CORPUS_COLUMNS))
         for row in rows:
-            sheet.append([_xlsx_cell(row[c]) for c in CORPUS_COLUMNS])
+            sheet.append([safe_cell(row[c]) for c in CORPUS_COLUMNS])
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
@@ -373,11 +375,6 @@ def corpus_export(
     streaming = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     streaming["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return streaming
-
-
-def _xlsx_cell(value: str) -> str:
-    """Never let a contribution become a spreadsheet formula."""
-    return "'" + value if value[:1] in {"=", "+", "-", "@"} else value
 
 
 @backoffice(Action.MODERATE)
