@@ -131,11 +131,3 @@ class MemberGrantForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Role"), choices=[(r.value, r.label) for r in Role if r != Role.CITIZEN]
     )
-
-
-class HideForm(forms.Form):
-    public_reason = forms.CharField(
-        label=_("Public reason"),
-        max_length=300,
-        help_text=_("Shown in place of the text, for example: insulting remarks."),
-    )

@@ -395,7 +395,6 @@ def moderation(request: HttpRequest, organization: Organization) -> HttpResponse
             queue=moderation_queue(organization=organization)[:100],
             hidden=hidden,
             log=moderation_log(organization=organization)[:50],
-            form=forms.HideForm(),
         ),
     )
 
@@ -407,13 +406,12 @@ def moderation_act(request: HttpRequest, organization: Organization, pk: int) ->
 
     contribution = get_object_or_404(Contribution, pk=pk, process__organization=organization)
     action = request.POST.get("action")
-    form = forms.HideForm(request.POST)
     try:
         if action == "hide":
             moderation_services.contribution_hide(
                 contribution=contribution,
                 moderator=request.user,
-                public_reason=form.data.get("public_reason", ""),
+                public_reason=request.POST.get("public_reason", ""),
             )
             messages.success(
                 request, _("The contribution is hidden; its public reason is shown instead.")
