@@ -52,7 +52,7 @@ messages: $(STAMP) ## extract messages (msgids are English; translate fr/…/dja
 	cd src/palabre_analysis && xgettext --language=Python --keyword=_ --keyword=ngettext:1,2 \
 	    --from-code=UTF-8 --package-name=palabre_analysis -o locale/palabre_analysis.pot $$(find . -name "*.py" | sort) \
 	  && sed -i 's/charset=CHARSET/charset=UTF-8/' locale/palabre_analysis.pot \
-	  && msgmerge -q --no-fuzzy-matching -U locale/fr/LC_MESSAGES/palabre_analysis.po locale/palabre_analysis.pot \
+	  && msgmerge -q --no-fuzzy-matching --backup=none -U locale/fr/LC_MESSAGES/palabre_analysis.po locale/palabre_analysis.pot \
 	  && msgfmt --check -o locale/fr/LC_MESSAGES/palabre_analysis.mo locale/fr/LC_MESSAGES/palabre_analysis.po
 
 bench: $(STAMP) ## run the benchmarks under bench/, results in bench/results/ (BENCH_SIZES=…)
