@@ -230,18 +230,11 @@ def contribution_report(request: HttpRequest, org: str, slug: str, pk: int) -> H
             details=form.cleaned_data["details"],
         )
         messages.success(request, _("Thank you: the moderators will look at your report."))
-        idea_pk = (
-            contribution.parent_id
-            if contribution.kind == Contribution.Kind.COMMENT
-            else contribution.pk
-        )
-        while (
-            idea_pk
-            and Contribution.objects.filter(pk=idea_pk, kind=Contribution.Kind.COMMENT).exists()
-        ):
-            idea_pk = Contribution.objects.get(pk=idea_pk).parent_id
-        if idea_pk:
-            return redirect("idea_detail", org=org, slug=slug, pk=idea_pk)
+        root = contribution  # back to the idea a comment (or a reply) belongs to
+        while root.parent_id is not None and root.parent is not None:
+            root = root.parent
+        if root.kind == Contribution.Kind.IDEA:
+            return redirect("idea_detail", org=org, slug=slug, pk=root.pk)
         return redirect("process_detail", org=org, slug=slug)
     return render(
         request,
