@@ -33,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     demo.add_argument("--no-serve", action="store_true", help="prepare the demo and exit")
     sub.add_parser("version", help="print the version")
+    if argv and argv[0] == "manage":  # before loading the engine: workers start faster
+        _django(argv[1:])
+        return 0
     from palabre_analysis.cli import (
         add_evaluate_parser,
         add_inspect_parser,
@@ -47,9 +50,6 @@ def main(argv: list[str] | None = None) -> int:
     add_evaluate_parser(sub)
     if not argv:
         parser.print_help()
-        return 0
-    if argv[0] == "manage":
-        _django(argv[1:])
         return 0
     args = parser.parse_args(argv)
     if args.command == "inspect":

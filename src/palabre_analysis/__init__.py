@@ -8,8 +8,9 @@ Public API (stable):
 - `DuplicateFinder`: exact and near-duplicate groups (copy-paste campaigns).
 """
 
+from typing import Any
+
 from .cleaning import clean_text, detect_language, is_empty_content, mask_personal_data
-from .duplicates import DuplicateFinder
 from .readers import read
 from .records import Contribution, Corpus, ReadError, ReadIssue
 
@@ -28,3 +29,13 @@ __all__ = [
     "mask_personal_data",
     "read",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # DuplicateFinder needs numpy: loaded on first use, so that the web app, which only reads
+    # and masks text, does not import numpy in every process.
+    if name == "DuplicateFinder":
+        from .duplicates import DuplicateFinder
+
+        return DuplicateFinder
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
