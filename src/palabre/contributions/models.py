@@ -94,6 +94,13 @@ class Contribution(models.Model):
     def __str__(self) -> str:
         return self.title or self.body[:60]
 
+    @property
+    def author_name(self) -> str:
+        """The name shown in public: the author's pseudonym, never an e-mail address."""
+        if self.author is None:
+            return str(_("Anonymous participant"))
+        return self.author.public_name
+
 
 class Support(models.Model):
     """One person's endorsement of an idea (glossary: soutien); one per person, revocable."""
