@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -215,8 +216,15 @@ class Synthesizer:
         }
         if codebook_result is not None:
             self.result_["codebook"] = codebook_result
-        self.texts_ = {c.id: mask_personal_data(c.text) for c in contributions}
+        self._contributions = contributions
+        self.__dict__.pop("texts_", None)  # a new fit: texts_ is computed again on demand
         return self
+
+    @cached_property
+    def texts_(self) -> dict[str, str]:
+        """Every contribution's text with personal data masked, by id: what the HTML and XLSX
+        reports quote. Computed on first use only (the JSON output does not need it)."""
+        return {c.id: mask_personal_data(c.text) for c in self._contributions}
 
     def _apply_topic_corrections(
         self,
