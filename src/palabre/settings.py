@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "palabre.processes",
     "palabre.contributions",
     "palabre.moderation",
+    "palabre.questionnaires",
     "palabre.backoffice",
     "palabre.web",
     "palabre.api",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import questionnaire_views, views
 
 app_name = "backoffice"
 
@@ -17,6 +17,26 @@ urlpatterns = [
         name="phase_delete",
     ),
     path("demarches/<slug:slug>/corpus/", views.corpus_export, name="corpus_export"),
+    path(
+        "demarches/<slug:slug>/questionnaire/",
+        questionnaire_views.questionnaire_edit,
+        name="questionnaire_edit",
+    ),
+    path(
+        "demarches/<slug:slug>/questionnaire/questions/<int:pk>/",
+        questionnaire_views.question_edit,
+        name="question_edit",
+    ),
+    path(
+        "demarches/<slug:slug>/questionnaire/questions/<int:pk>/changer/",
+        questionnaire_views.question_change,
+        name="question_change",
+    ),
+    path(
+        "demarches/<slug:slug>/questionnaire/saisie/",
+        questionnaire_views.response_entry,
+        name="response_entry",
+    ),
     path("pages/", views.legal_pages, name="legal_pages"),
     path("pages/<slug:kind>/", views.legal_page_edit, name="legal_page_edit"),
     path("collectivite/", views.organization_settings, name="organization_settings"),

@@ -17,6 +17,7 @@ class Activity(StrEnum):
     SUBMIT_IDEA = "submit_idea"
     COMMENT = "comment"
     SUPPORT = "support"
+    ANSWER = "answer"
 
 
 IDEA_TEMPLATES = frozenset(
@@ -27,7 +28,15 @@ IDEA_TEMPLATES = frozenset(
     }
 )
 
+ACTIVITY_TEMPLATES: dict[Activity, frozenset[str]] = {
+    Activity.SUBMIT_IDEA: IDEA_TEMPLATES,
+    Activity.COMMENT: IDEA_TEMPLATES,
+    Activity.SUPPORT: IDEA_TEMPLATES,
+    Activity.ANSWER: frozenset({Process.Template.QUESTIONNAIRE}),
+}
+
 ALLOWED_PHASES: dict[Activity, frozenset[str]] = {
+    Activity.ANSWER: frozenset({Phase.Kind.CONTRIBUTION}),
     Activity.SUBMIT_IDEA: frozenset({Phase.Kind.CONTRIBUTION}),
     Activity.COMMENT: frozenset({Phase.Kind.CONTRIBUTION, Phase.Kind.QUALIFICATION}),
     Activity.SUPPORT: frozenset({Phase.Kind.CONTRIBUTION, Phase.Kind.QUALIFICATION}),
@@ -36,7 +45,9 @@ ALLOWED_PHASES: dict[Activity, frozenset[str]] = {
 
 def activity_closed_reason(process: Process, activity: Activity) -> str | None:
     """None when `activity` is open on `process` now, else why not (in French)."""
-    if process.template not in IDEA_TEMPLATES:
+    if process.template not in ACTIVITY_TEMPLATES[activity]:
+        if activity == Activity.ANSWER:
+            return _("This participation process has no questionnaire.")
         return _("This participation process does not collect ideas.")
     if process.status != Process.Status.PUBLISHED:
         return _("This participation process is closed: everything stays readable.")
@@ -49,6 +60,9 @@ def activity_closed_reason(process: Process, activity: Activity) -> str | None:
             ),
             Activity.SUPPORT: _(
                 "Supports are open during the contribution and qualification phases."
+            ),
+            Activity.ANSWER: _(
+                "The questionnaire can only be answered during the contribution phase."
             ),
         }
         return messages[activity]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import idea_views, views
+from . import idea_views, questionnaire_views, views
 
 urlpatterns = [
     path("", views.organization_home, name="organization_home"),
@@ -28,6 +28,21 @@ urlpatterns = [
         "demarches/<slug:slug>/idees/<int:pk>/commentaires/",
         idea_views.idea_comment,
         name="idea_comment",
+    ),
+    path(
+        "demarches/<slug:slug>/questionnaire/",
+        questionnaire_views.questionnaire_answer,
+        name="questionnaire_answer",
+    ),
+    path(
+        "demarches/<slug:slug>/resultats/",
+        questionnaire_views.questionnaire_results_page,
+        name="questionnaire_results",
+    ),
+    path(
+        "demarches/<slug:slug>/formulaire-papier.pdf",
+        questionnaire_views.paper_form,
+        name="paper_form",
     ),
     path("pages/<slug:kind>/", views.legal_page, name="legal_page"),
 ]

@@ -83,6 +83,16 @@ def process_detail(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     organization = organization_get(slug=org)
     process = process_get_for_user(user=request.user, organization=organization, slug=slug)
     collects_ideas = process.template in IDEA_TEMPLATES
+    questionnaire = None
+    if process.template == Process.Template.QUESTIONNAIRE:
+        from palabre.contributions.rules import Activity, activity_closed_reason
+        from palabre.questionnaires.selectors import response_of, results_visible_to
+
+        questionnaire = {
+            "closed": activity_closed_reason(process, Activity.ANSWER),
+            "response": response_of(user=request.user, process=process),
+            "results_visible": results_visible_to(user=request.user, process=process),
+        }
     if collects_ideas:
         from .idea_views import idea_list_context
 
@@ -101,6 +111,7 @@ def process_detail(request: HttpRequest, org: str, slug: str) -> HttpResponse:
         {
             **listing,
             "collects_ideas": collects_ideas,
+            "questionnaire": questionnaire,
             "organization": organization,
             "process": process,
             "phases": process.phases.all(),
