@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from palabre.organizations.models import LegalPage, Organization
+from palabre.contributions.models import Contribution
+from palabre.core.models import Channel
+from palabre.organizations.models import LegalPage, Neighbourhood, Organization
 from palabre.organizations.roles import Role
-from palabre.processes.models import Phase, Process, Theme
+from palabre.processes.models import Meeting, Phase, Process, Theme
 
 MAX_LOGO_BYTES = 1024 * 1024
 
@@ -131,3 +134,138 @@ class MemberGrantForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Role"), choices=[(r.value, r.label) for r in Role if r != Role.CITIZEN]
     )
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = [
+            "title",
+            "description",
+            "starts_at",
+            "ends_at",
+            "place",
+            "address",
+            "neighbourhood",
+            "accessibility",
+            "capacity",
+            "registration_open",
+        ]
+        widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["neighbourhood"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = organization.neighbourhoods.all()
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(
+        label=_("Minutes"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Published on the meeting's page: who came, what was said, what comes next."),
+    )
+
+
+def _organization_choices(field: forms.Field, queryset: Any) -> None:
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
+
+
+class BulkEntryForm(forms.Form):
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    channel = forms.ChoiceField(
+        label=_("Where do these contributions come from?"),
+        choices=[
+            (Channel.MEETING.value, Channel.MEETING.label),
+            (Channel.PAPER.value, Channel.PAPER.label),
+        ],
+        widget=forms.RadioSelect,
+        initial=Channel.MEETING,
+    )
+    kind = forms.ChoiceField(
+        label=_("They are"),
+        choices=[
+            (Contribution.Kind.IDEA.value, _("Ideas (the first line of each is its title)")),
+            (Contribution.Kind.MEETING_NOTE.value, _("Notes (post-its, remarks, workshop notes)")),
+        ],
+        widget=forms.RadioSelect,
+        initial=Contribution.Kind.IDEA,
+    )
+    meeting = forms.ModelChoiceField(
+        label=_("Meeting"), queryset=Meeting.objects.none(), required=False
+    )
+    theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.none(), required=False)
+    neighbourhood = forms.ModelChoiceField(
+        label=_("Neighbourhood"), queryset=Neighbourhood.objects.none(), required=False
+    )
+    text = forms.CharField(
+        label=_("Contributions"),
+        widget=forms.Textarea(attrs={"rows": 18}),
+        max_length=200_000,
+        help_text=_(
+            "One contribution per paragraph: leave an empty line between two. Type what was "
+            "written, without names or contact details."
+        ),
+    )
+
+    def __init__(self, *args: Any, process: Process, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["token"] = uuid.uuid4()
+        _organization_choices(self.fields["meeting"], process.meetings.all())
+        _organization_choices(self.fields["theme"], process.organization.themes.all())
+        _organization_choices(
+            self.fields["neighbourhood"], process.organization.neighbourhoods.all()
+        )
+
+
+class MediationStartForm(forms.Form):
+    place = forms.CharField(
+        label=_("Where are you?"),
+        max_length=200,
+        help_text=_(
+            "For example: Saturday market, Jean-Moulin library, door-to-door in Les Cèdres."
+        ),
+    )
+
+
+class AssistedIdeaForm(forms.Form):
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    consent = forms.BooleanField(
+        label=_(
+            "The person agrees that their contribution is recorded and published without "
+            "their name."
+        ),
+        required=True,
+    )
+    title = forms.CharField(label=_("Title of the idea"), max_length=150)
+    body = forms.CharField(
+        label=_("The idea, in the person's words"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+    )
+    theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.none(), required=False)
+    neighbourhood = forms.ModelChoiceField(
+        label=_("Neighbourhood"), queryset=Neighbourhood.objects.none(), required=False
+    )
+    contact_email = forms.EmailField(
+        label=_("E-mail address to tell the person what became of their idea"),
+        required=False,
+        help_text=_("Only if the person asks for it. Never published."),
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["token"] = uuid.uuid4()
+        _organization_choices(self.fields["theme"], organization.themes.all())
+        _organization_choices(self.fields["neighbourhood"], organization.neighbourhoods.all())

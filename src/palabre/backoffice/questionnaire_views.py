@@ -145,6 +145,8 @@ def response_entry(request: HttpRequest, organization: Organization, slug: str) 
     process = _questionnaire(request, organization, slug)
     data = request.POST if request.method == "POST" else None
     sticky = request.session.get("entry_defaults", {})
+    if request.GET.get("canal") in services.STAFF_CHANNELS:
+        sticky = {**sticky, "channel": request.GET["canal"]}
     entry = EntryForm(data, organization=organization, initial=sticky)
     form = ResponseForm(data, blocks=questionnaire_blocks(process=process))
     if request.method == "POST" and entry.is_valid() and form.is_valid():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import questionnaire_views, views
+from . import entry_views, questionnaire_views, views
 
 app_name = "backoffice"
 
@@ -37,6 +37,13 @@ urlpatterns = [
         questionnaire_views.response_entry,
         name="response_entry",
     ),
+    path("demarches/<slug:slug>/reunions/", entry_views.meetings, name="meetings"),
+    path("demarches/<slug:slug>/reunions/nouvelle/", entry_views.meeting_edit, name="meeting_add"),
+    path("demarches/<slug:slug>/reunions/<int:pk>/", entry_views.meeting_edit, name="meeting_edit"),
+    path("demarches/<slug:slug>/saisie/", entry_views.bulk_entry, name="bulk_entry"),
+    path("mediation/", entry_views.mediation, name="mediation"),
+    path("mediation/terminer/", entry_views.mediation_end, name="mediation_end"),
+    path("mediation/demarches/<slug:slug>/", entry_views.assisted_idea, name="assisted_idea"),
     path("pages/", views.legal_pages, name="legal_pages"),
     path("pages/<slug:kind>/", views.legal_page_edit, name="legal_page_edit"),
     path("collectivite/", views.organization_settings, name="organization_settings"),

@@ -7,13 +7,38 @@ of which land here so the analysis engine reads one corpus.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from palabre.core.models import Channel
-from palabre.organizations.models import Neighbourhood
-from palabre.processes.models import Phase, Process, Theme
+from palabre.organizations.models import Neighbourhood, Organization
+from palabre.processes.models import Meeting, Phase, Process, Theme
+
+
+class MediationSession(models.Model):
+    """A mediator's stint with a tablet (a market, a library, a door-to-door round): the
+    contributions they record on people's behalf are attributed to it, not to fake accounts."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="mediation_sessions"
+    )
+    mediator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    place = models.CharField(_("place"), max_length=200)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("mediation session")
+        verbose_name_plural = _("mediation sessions")
+
+    def __str__(self) -> str:
+        return f"{self.place} ({self.started_at:%Y-%m-%d})"
 
 
 class Contribution(models.Model):
@@ -57,6 +82,37 @@ class Contribution(models.Model):
     neighbourhood = models.ForeignKey(
         Neighbourhood, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        verbose_name=_("meeting"),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "The agent or mediator who typed in a paper, meeting or assisted contribution."
+        ),
+    )
+    mediation = models.ForeignKey(
+        MediationSession,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributions",
+    )
+    consent_at = models.DateTimeField(
+        _("consent noted at"),
+        null=True,
+        blank=True,
+        help_text=_("Assisted contributions: when the person agreed to have it recorded."),
+    )
     is_hidden = models.BooleanField(_("hidden"), default=False)
     public_reason = models.CharField(_("public reason"), max_length=300, blank=True)
     source_ref = models.CharField(
@@ -97,9 +153,14 @@ class Contribution(models.Model):
     @property
     def author_name(self) -> str:
         """The name shown in public: the author's pseudonym, never an e-mail address."""
-        if self.author is None:
-            return str(_("Anonymous participant"))
-        return self.author.public_name
+        if self.author is not None:
+            return self.author.public_name
+        by_channel: dict[str, Any] = {
+            Channel.PAPER: _("Paper contribution"),
+            Channel.MEETING: _("Contribution at a meeting"),
+            Channel.ASSISTED: _("Recorded with a mediator"),
+        }
+        return str(by_channel.get(self.channel, _("Anonymous participant")))
 
 
 class Support(models.Model):
@@ -125,3 +186,22 @@ class Support(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.contribution_id}"
+
+
+class FollowUpContact(models.Model):
+    """How to reach a person who contributed on paper or through a mediator, when they asked
+    to hear what became of their contribution. Personal data: never shown, never exported,
+    only used to tell them the outcome."""
+
+    contribution = models.OneToOneField(
+        Contribution, on_delete=models.CASCADE, related_name="follow_up_contact"
+    )
+    email = models.EmailField(_("e-mail address"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow-up contact")
+        verbose_name_plural = _("follow-up contacts")
+
+    def __str__(self) -> str:
+        return f"contact for {self.contribution_id}"

@@ -221,3 +221,187 @@ def idea_withdraw(*, idea: Contribution, user: Any) -> Contribution:
         idea.withdrawn_at = timezone.now()
         idea.save(update_fields=["withdrawn_at"])
     return idea
+
+
+# --- paper, meeting and assisted entry ---------------------------------------------------
+
+
+def staff_entry_check(*, process: Process, entered_by: Any) -> None:
+    """Paper, meeting and assisted entries: only the organisation's agents and mediators,
+    for a published or closed process (paper comes back after the close)."""
+    from palabre.organizations.permissions import organization_user_can
+    from palabre.organizations.roles import Action
+
+    if entered_by is None or not organization_user_can(
+        entered_by, process.organization, Action.ASSISTED_ENTRY
+    ):
+        raise ValidationError(
+            _("Only an agent or a mediator of this local government can enter contributions.")
+        )
+    if process.status not in {Process.Status.PUBLISHED, Process.Status.CLOSED}:
+        raise ActivityClosed(
+            _("Contributions can only be entered for a published or closed process.")
+        )
+
+
+def _split_blocks(text: str) -> list[str]:
+    """Contributions typed one after another, separated by an empty line."""
+    blocks, current = [], []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if line.strip():
+            current.append(line.strip())
+        elif current:
+            blocks.append("\n".join(current))
+            current = []
+    if current:
+        blocks.append("\n".join(current))
+    return blocks
+
+
+def _title_and_body(block: str) -> tuple[str, str]:
+    first, _sep, rest = block.partition("\n")
+    if rest.strip() and len(first) <= 150:
+        return first, rest.strip()
+    title = first if len(first) <= 80 else first[:80].rsplit(" ", 1)[0] + "…"
+    return title, block
+
+
+MAX_BULK = 500
+
+
+@transaction.atomic
+def contributions_enter(
+    *,
+    process: Process,
+    entered_by: Any,
+    text: str,
+    kind: str = Contribution.Kind.IDEA,
+    channel: str = Channel.MEETING,
+    meeting: Any = None,
+    theme: Any = None,
+    neighbourhood: Any = None,
+    token: Any = None,
+) -> list[Contribution]:
+    """Type in contributions gathered at a meeting or on paper, several at once: one per
+    block of lines (an empty line between two). For ideas, the first line of a block is its
+    title. All are saved or none; the same form sent twice saves nothing more."""
+    if (
+        token is not None
+        and Contribution.objects.filter(process=process, submission_token=token).exists()
+    ):
+        return []
+    staff_entry_check(process=process, entered_by=entered_by)
+    if channel not in {Channel.MEETING, Channel.PAPER}:
+        raise ValidationError({"channel": _("Choose “meeting” or “paper”.")})
+    if kind not in {Contribution.Kind.IDEA, Contribution.Kind.MEETING_NOTE}:
+        raise ValidationError({"kind": _("Unknown kind of contribution.")})
+    if meeting is not None and meeting.process_id != process.pk:
+        raise ValidationError({"meeting": _("This meeting belongs to another process.")})
+    for value, field in ((theme, "theme"), (neighbourhood, "neighbourhood")):
+        if value is not None and value.organization_id != process.organization_id:
+            raise ValidationError({field: _("This belongs to another local government.")})
+    blocks = _split_blocks(text)
+    if not blocks:
+        raise ValidationError({"text": _("The text cannot be empty.")})
+    if len(blocks) > MAX_BULK:
+        raise ValidationError({"text": _("At most %(n)d contributions at once.") % {"n": MAX_BULK}})
+    created = []
+    for i, block in enumerate(blocks):
+        title, body = ("", block)
+        if kind == Contribution.Kind.IDEA:
+            title, body = _title_and_body(block)
+        created.append(
+            contribution_create(
+                process=process,
+                kind=kind,
+                title=title,
+                body=body,
+                channel=channel,
+                meeting=meeting,
+                theme=theme,
+                neighbourhood=neighbourhood or (meeting.neighbourhood if meeting else None),
+                entered_by=entered_by,
+                submission_token=token if i == 0 else None,
+            )
+        )
+    return created
+
+
+def mediation_start(*, organization: Any, mediator: Any, place: str) -> Any:
+    from palabre.organizations.permissions import organization_user_can
+    from palabre.organizations.roles import Action
+
+    from .models import MediationSession
+
+    if not organization_user_can(mediator, organization, Action.ASSISTED_ENTRY):
+        raise ValidationError(_("Only a mediator of this local government can start a session."))
+    if not place.strip():
+        raise ValidationError({"place": _("Say where you are (market, library, street…).")})
+    return MediationSession.objects.create(
+        organization=organization, mediator=mediator, place=place.strip()
+    )
+
+
+def mediation_end(*, session: Any) -> Any:
+    if session.ended_at is None:
+        session.ended_at = timezone.now()
+        session.save(update_fields=["ended_at"])
+    return session
+
+
+@transaction.atomic
+def assisted_idea_record(
+    *,
+    session: Any,
+    mediator: Any,
+    process: Process,
+    title: str,
+    body: str,
+    consent: bool,
+    theme: Any = None,
+    neighbourhood: Any = None,
+    contact_email: str = "",
+    token: Any = None,
+) -> Contribution:
+    """A mediator records a person's idea on their behalf (channel "assisted"), in the
+    mediator's session, with the person's consent noted; their e-mail, if they want to hear
+    what became of it, is kept apart from the contribution and never shown."""
+    from .models import FollowUpContact
+    from .rules import Activity
+
+    existing = _existing_submission(process, token)
+    if existing is not None:
+        return existing
+    if session.mediator_id != getattr(mediator, "pk", None) or session.ended_at is not None:
+        raise ValidationError(_("This mediation session is not yours or has ended."))
+    if session.organization_id != process.organization_id:
+        raise ValidationError(_("This process belongs to another local government."))
+    staff_entry_check(process=process, entered_by=mediator)
+    _check_open(process, Activity.SUBMIT_IDEA)
+    if not consent:
+        raise ValidationError(
+            {"consent": _("Record a contribution only once the person has agreed to it.")}
+        )
+    if not title.strip():
+        raise ValidationError({"title": _("Give the idea a title.")})
+    for value, field in ((theme, "theme"), (neighbourhood, "neighbourhood")):
+        if value is not None and value.organization_id != process.organization_id:
+            raise ValidationError({field: _("This belongs to another local government.")})
+    idea = contribution_create(
+        process=process,
+        kind=Contribution.Kind.IDEA,
+        title=title.strip(),
+        body=body,
+        channel=Channel.ASSISTED,
+        theme=theme,
+        neighbourhood=neighbourhood,
+        entered_by=mediator,
+        mediation=session,
+        consent_at=timezone.now(),
+        submission_token=token,
+    )
+    if contact_email.strip():
+        contact = FollowUpContact(contribution=idea, email=contact_email.strip())
+        contact.full_clean(exclude=["contribution"])
+        contact.save()
+    return idea

@@ -83,3 +83,21 @@ def process_search(
 
 def themes_of(*, organization: Organization) -> QuerySet[Theme]:
     return Theme.objects.filter(organization=organization)
+
+
+def meetings_of(*, process: Process) -> QuerySet[Any]:
+    from django.db.models import Count
+
+    return process.meetings.select_related("neighbourhood").annotate(
+        n_registrations=Count("registrations")
+    )
+
+
+def meeting_get(*, process: Process, pk: int) -> Any:
+    from .models import Meeting
+
+    meeting = meetings_of(process=process).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404(_("This meeting does not exist."))
+    assert isinstance(meeting, Meeting)
+    return meeting

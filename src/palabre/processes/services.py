@@ -186,3 +186,78 @@ def phase_add(
 
 def phase_delete(*, phase: Phase) -> None:
     phase.delete()
+
+
+# --- meetings -------------------------------------------------------------------------------
+
+MEETING_FIELDS = frozenset(
+    {
+        "title",
+        "description",
+        "starts_at",
+        "ends_at",
+        "place",
+        "address",
+        "neighbourhood",
+        "accessibility",
+        "capacity",
+        "registration_open",
+    }
+)
+
+
+def meeting_save(*, process: Process, meeting: Any = None, **fields: Any) -> Any:
+    from .models import Meeting
+
+    unknown = set(fields) - MEETING_FIELDS
+    if unknown:
+        raise ValueError(f"unknown meeting fields: {sorted(unknown)}")
+    meeting = meeting or Meeting(process=process)
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    if meeting.starts_at and meeting.ends_at and meeting.ends_at < meeting.starts_at:
+        raise ValidationError({"ends_at": _("The meeting cannot end before it starts.")})
+    neighbourhood = fields.get("neighbourhood")
+    if neighbourhood is not None and neighbourhood.organization_id != process.organization_id:
+        raise ValidationError(
+            {"neighbourhood": _("This neighbourhood belongs to another local government.")}
+        )
+    meeting.full_clean(exclude=["process"])
+    meeting.save()
+    return meeting
+
+
+class MeetingFull(ValidationError):
+    """No seat left; the message says so in French."""
+
+
+@transaction.atomic
+def meeting_register(*, meeting: Any, user: Any) -> Any:
+    """Register `user`; exact under concurrent registrations: the meeting row is locked while
+    seats are counted, and the unique constraint keeps one registration per person."""
+    from .models import Meeting, MeetingRegistration
+
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    existing = MeetingRegistration.objects.filter(meeting=locked, user=user).first()
+    if existing is not None:
+        return existing
+    if not locked.registration_open or locked.is_past:
+        raise ValidationError(_("Registration for this meeting is closed."))
+    if locked.process.status != Process.Status.PUBLISHED:
+        raise ValidationError(_("This participation process is closed: everything stays readable."))
+    if locked.capacity is not None and locked.registrations.count() >= locked.capacity:
+        raise MeetingFull(_("This meeting is full."))
+    return MeetingRegistration.objects.create(meeting=locked, user=user)
+
+
+def meeting_unregister(*, meeting: Any, user: Any) -> None:
+    meeting.registrations.filter(user=user).delete()
+
+
+def meeting_publish_minutes(*, meeting: Any, minutes: str) -> Any:
+    if not minutes.strip():
+        raise ValidationError({"minutes": _("The minutes cannot be empty.")})
+    meeting.minutes = minutes.strip()
+    meeting.minutes_published_at = meeting.minutes_published_at or timezone.now()
+    meeting.save(update_fields=["minutes", "minutes_published_at"])
+    return meeting

@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 
 from palabre.contributions.models import Contribution
 from palabre.contributions.rules import Activity, activity_closed_reason
-from palabre.contributions.services import ActivityClosed, contribution_create
+from palabre.contributions.services import (
+    ActivityClosed,
+    contribution_create,
+    staff_entry_check,
+)
 from palabre.core.models import Channel
-from palabre.organizations.permissions import organization_user_can
-from palabre.organizations.roles import Action
 from palabre.processes.models import Process
 
 from .models import Answer, AnswerChoice, Choice, Question, Response, Section
@@ -179,16 +181,7 @@ def _normalise(question: Question, raw: Any) -> Any:
 
 def _check_may_respond(process: Process, channel: str, entered_by: Any) -> None:
     if channel in STAFF_CHANNELS:
-        if entered_by is None or not organization_user_can(
-            entered_by, process.organization, Action.ASSISTED_ENTRY
-        ):
-            raise ValidationError(
-                _("Only an agent or a mediator of this local government can enter these answers.")
-            )
-        if process.status not in {Process.Status.PUBLISHED, Process.Status.CLOSED}:
-            raise ActivityClosed(
-                _("Answers can only be entered for a published or closed process.")
-            )
+        staff_entry_check(process=process, entered_by=entered_by)
         if process.template != Process.Template.QUESTIONNAIRE:
             raise ActivityClosed(_("This participation process has no questionnaire."))
         return

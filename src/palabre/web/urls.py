@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import idea_views, questionnaire_views, views
+from . import idea_views, meeting_views, questionnaire_views, views
 
 urlpatterns = [
     path("", views.organization_home, name="organization_home"),
@@ -43,6 +43,16 @@ urlpatterns = [
         "demarches/<slug:slug>/formulaire-papier.pdf",
         questionnaire_views.paper_form,
         name="paper_form",
+    ),
+    path(
+        "demarches/<slug:slug>/reunions/<int:pk>/",
+        meeting_views.meeting_detail,
+        name="meeting_detail",
+    ),
+    path(
+        "demarches/<slug:slug>/reunions/<int:pk>/inscription/",
+        meeting_views.meeting_registration,
+        name="meeting_registration",
     ),
     path("pages/<slug:kind>/", views.legal_page, name="legal_page"),
 ]

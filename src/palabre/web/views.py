@@ -23,6 +23,7 @@ from palabre.organizations.selectors import (
 )
 from palabre.processes.models import Process
 from palabre.processes.selectors import (
+    meetings_of,
     process_get_for_user,
     process_search,
     processes_listed_for,
@@ -115,6 +116,7 @@ def process_detail(request: HttpRequest, org: str, slug: str) -> HttpResponse:
             "organization": organization,
             "process": process,
             "phases": process.phases.all(),
+            "meetings": meetings_of(process=process),
             "current_phase": process.current_phase(),
             "counts": contribution_counts(process=process),
             "channels": channel_counts(process=process),
