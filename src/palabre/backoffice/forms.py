@@ -107,6 +107,7 @@ class OrganizationForm(forms.ModelForm):
             "website",
             "description",
             "logo",
+            "held_words",
         ]
         widgets = {"primary_colour": forms.TextInput(attrs={"type": "color"})}
 

@@ -379,7 +379,7 @@ def corpus_export(
 
 @backoffice(Action.MODERATE)
 def moderation(request: HttpRequest, organization: Organization) -> HttpResponse:
-    from palabre.moderation.selectors import moderation_log, moderation_queue
+    from palabre.moderation.selectors import held_queue, moderation_log, moderation_queue
 
     hidden = (
         Contribution.objects.filter(process__organization=organization, is_hidden=True)
@@ -393,6 +393,7 @@ def moderation(request: HttpRequest, organization: Organization) -> HttpResponse
             request,
             organization,
             queue=moderation_queue(organization=organization)[:100],
+            held=held_queue(organization=organization)[:100],
             hidden=hidden,
             log=moderation_log(organization=organization)[:50],
         ),
@@ -421,6 +422,11 @@ def moderation_act(request: HttpRequest, organization: Organization, pk: int) ->
                 contribution=contribution, moderator=request.user
             )
             messages.success(request, _("The contribution is visible again."))
+        elif action == "release":
+            moderation_services.contribution_release(
+                contribution=contribution, moderator=request.user
+            )
+            messages.success(request, _("The contribution is published."))
         elif action == "dismiss":
             moderation_services.reports_dismiss(contribution=contribution, moderator=request.user)
             messages.success(

@@ -113,6 +113,13 @@ class Contribution(models.Model):
         blank=True,
         help_text=_("Assisted contributions: when the person agreed to have it recorded."),
     )
+    held_at = models.DateTimeField(
+        _("held for review since"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the text contains a word of the list: published once reviewed."),
+    )
+    held_terms = models.CharField(_("words found"), max_length=300, blank=True)
     is_hidden = models.BooleanField(_("hidden"), default=False)
     public_reason = models.CharField(_("public reason"), max_length=300, blank=True)
     source_ref = models.CharField(

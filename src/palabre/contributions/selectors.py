@@ -14,12 +14,28 @@ from palabre.processes.selectors import process_get_for_user
 from .models import Contribution
 
 
+def _held_filter(*, user: Any, process: Process) -> Q:
+    """Contributions held for review (word list) are seen by their author and moderators."""
+    from palabre.organizations.permissions import organization_user_can
+    from palabre.organizations.roles import Action
+
+    if organization_user_can(user, process.organization, Action.MODERATE):
+        return Q()
+    visible = Q(held_at__isnull=True)
+    if user.is_authenticated:
+        visible |= Q(author=user.pk)
+    return visible
+
+
 def contributions_visible_to(*, user: Any, process: Process) -> QuerySet[Contribution]:
     # Re-check the process itself through its own chokepoint (404 if the user may not see it).
     process_get_for_user(user=user, organization=process.organization, slug=process.slug)
-    # Hidden contributions stay listed (templates show their public reason, never their text).
-    return Contribution.objects.filter(process=process).select_related(
-        "author", "theme", "neighbourhood"
+    # Hidden contributions stay listed (templates show their public reason, never their text);
+    # held ones wait for a moderator.
+    return (
+        Contribution.objects.filter(process=process)
+        .filter(_held_filter(user=user, process=process))
+        .select_related("author", "theme", "neighbourhood")
     )
 
 
@@ -109,15 +125,16 @@ def idea_get_for_user(*, user: Any, process: Process, pk: int) -> Contribution:
     return idea
 
 
-def comments_of(*, idea: Contribution) -> list[Contribution]:
+def comments_of(*, user: Any, idea: Contribution) -> list[Contribution]:
     """Comments of an idea, oldest first, each with its replies (one level)."""
+    held = _held_filter(user=user, process=idea.process)
     comments = list(
-        Contribution.objects.filter(parent=idea, kind=Contribution.Kind.COMMENT)
+        Contribution.objects.filter(held, parent=idea, kind=Contribution.Kind.COMMENT)
         .select_related("author")
         .order_by("created_at", "pk")
     )
     replies = (
-        Contribution.objects.filter(parent__in=comments, kind=Contribution.Kind.COMMENT)
+        Contribution.objects.filter(held, parent__in=comments, kind=Contribution.Kind.COMMENT)
         .select_related("author")
         .order_by("created_at", "pk")
     )

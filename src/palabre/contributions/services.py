@@ -28,6 +28,13 @@ def contribution_create(
 ) -> Contribution:
     if not body.strip():
         raise ValidationError({"body": _("The text cannot be empty.")})
+    held = []
+    if channel == Channel.ONLINE and process.organization.held_words:
+        from .wordlist import held_terms
+
+        held = held_terms(f"{fields.get('title', '')}\n{body}", process.organization.held_words)
+    if held:
+        fields["held_at"], fields["held_terms"] = timezone.now(), ", ".join(held)[:300]
     contribution = Contribution(
         process=process,
         kind=kind,

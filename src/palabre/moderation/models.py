@@ -48,6 +48,7 @@ class ModerationAction(models.Model):
         HIDE = "hide", _("Hidden")
         RESTORE = "restore", _("Restored")
         DISMISS = "dismiss", _("Reports dismissed")
+        RELEASE = "release", _("Published after review")
 
     contribution = models.ForeignKey(
         Contribution, on_delete=models.CASCADE, related_name="moderation_actions"

@@ -20,6 +20,15 @@ def moderation_queue(*, organization: Organization) -> QuerySet[Contribution]:
     )
 
 
+def held_queue(*, organization: Organization) -> QuerySet[Contribution]:
+    """Contributions waiting for review because they contain a word of the list."""
+    return (
+        Contribution.objects.filter(process__organization=organization, held_at__isnull=False)
+        .select_related("process", "author")
+        .order_by("held_at", "pk")
+    )
+
+
 def moderation_log(*, organization: Organization) -> QuerySet[ModerationAction]:
     return ModerationAction.objects.filter(
         contribution__process__organization=organization
@@ -31,8 +40,13 @@ def moderation_stats(*, process: Process) -> dict[str, int]:
     from .models import Report
 
     reports = Report.objects.filter(contribution__process=process)
+    counts = Contribution.objects.filter(process=process).aggregate(
+        hidden=Count("pk", filter=Q(is_hidden=True)),
+        held=Count("pk", filter=Q(held_at__isnull=False)),
+    )
     return {
-        "hidden": Contribution.objects.filter(process=process, is_hidden=True).count(),
+        "hidden": counts["hidden"] or 0,
+        "held": counts["held"] or 0,
         "reports": reports.count(),
         "reports_open": reports.filter(resolved_at__isnull=True).count(),
     }

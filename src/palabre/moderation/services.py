@@ -56,7 +56,8 @@ def contribution_hide(*, contribution: Contribution, moderator: Any, public_reas
             {"public_reason": _("Give the public reason shown in place of the text.")}
         )
     contribution.is_hidden, contribution.public_reason = True, public_reason.strip()[:300]
-    contribution.save(update_fields=["is_hidden", "public_reason"])
+    contribution.held_at = None  # reviewed: it is now shown as hidden, with its reason
+    contribution.save(update_fields=["is_hidden", "public_reason", "held_at"])
     _resolve_reports(contribution)
     _log(contribution, moderator, ModerationAction.Kind.HIDE, contribution.public_reason)
 
@@ -74,3 +75,14 @@ def reports_dismiss(*, contribution: Contribution, moderator: Any, reason: str =
     _require_moderator(moderator, contribution)
     _resolve_reports(contribution)
     _log(contribution, moderator, ModerationAction.Kind.DISMISS, reason)
+
+
+@transaction.atomic
+def contribution_release(*, contribution: Contribution, moderator: Any, reason: str = "") -> None:
+    """Publish a contribution held by the word list, after review."""
+    _require_moderator(moderator, contribution)
+    if contribution.held_at is None:
+        return
+    contribution.held_at = None
+    contribution.save(update_fields=["held_at"])
+    _log(contribution, moderator, ModerationAction.Kind.RELEASE, reason or contribution.held_terms)

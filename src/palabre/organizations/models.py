@@ -56,6 +56,14 @@ class Organization(TimeStampedModel):
     contact_email = models.EmailField(_("public contact e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("presentation"), blank=True)
+    held_words = models.TextField(
+        _("words held for review"),
+        blank=True,
+        help_text=_(
+            "One word or phrase per line. A contribution containing one of them waits for a "
+            "moderator before it is published. Accents and capitals do not matter."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -83,7 +83,13 @@ def idea_create(request: HttpRequest, org: str, slug: str) -> HttpResponse:
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("Thank you, your idea is published."))
+            if idea.held_at:
+                messages.info(
+                    request,
+                    _("Thank you. Your idea will be published once a moderator has read it."),
+                )
+            else:
+                messages.success(request, _("Thank you, your idea is published."))
             return redirect("idea_detail", org=org, slug=slug, pk=idea.pk)
     status = 403 if closed and request.method == "POST" else 200
     return render(
@@ -104,7 +110,7 @@ def idea_detail(request: HttpRequest, org: str, slug: str, pk: int) -> HttpRespo
             "organization": process.organization,
             "process": process,
             "idea": idea,
-            "comments": comments_of(idea=idea),
+            "comments": comments_of(user=request.user, idea=idea),
             "comment_form": CommentForm(),
             "supported": bool(supported_by(user=request.user, ideas=[idea])),
             "can_edit": services.idea_can_edit(idea=idea, user=request.user),
@@ -151,7 +157,7 @@ def idea_comment(request: HttpRequest, org: str, slug: str, pk: int) -> HttpResp
             if reply_to is None:
                 raise Http404(_("This comment does not exist."))
         try:
-            services.comment_add(
+            comment = services.comment_add(
                 idea=idea,
                 author=request.user,
                 body=data["body"],
@@ -162,7 +168,13 @@ def idea_comment(request: HttpRequest, org: str, slug: str, pk: int) -> HttpResp
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("Your comment is published."))
+            if comment.held_at:
+                messages.info(
+                    request,
+                    _("Thank you. Your comment will be published once a moderator has read it."),
+                )
+            else:
+                messages.success(request, _("Your comment is published."))
             return redirect("idea_detail", org=org, slug=slug, pk=idea.pk)
     else:
         messages.error(
