@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "palabre.contributions",
     "palabre.moderation",
     "palabre.questionnaires",
+    "palabre.notifications",
     "palabre.backoffice",
     "palabre.web",
     "palabre.api",
@@ -218,6 +219,8 @@ if _email.get("EMAIL_BACKEND") == "django.core.mail.backends.memory.EmailBackend
 vars().update(_email)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Palabre <noreply@palabre.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Absolute address of the site, for links in e-mails (notifications, unsubscribe).
+PALABRE_BASE_URL = env.str("PALABRE_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

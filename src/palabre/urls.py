@@ -17,6 +17,7 @@ urlpatterns = [
     path("", web_views.home, name="home"),
     path("admin/", admin.site.urls),
     path("comptes/", include("allauth.urls")),
+    path("mon-compte/notifications/", include("palabre.web.notification_urls")),
     path("mon-compte/", include("palabre.web.account_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),

@@ -15,6 +15,7 @@ from palabre.core.models import Channel
 from palabre.processes.models import Process
 
 from .models import Contribution
+from .signals import announce_published
 
 
 def contribution_create(
@@ -113,7 +114,7 @@ def idea_submit(
         )
     if not title.strip():
         raise ValidationError({"title": _("Give your idea a title.")})
-    return contribution_create(
+    idea = contribution_create(
         process=process,
         kind=Contribution.Kind.IDEA,
         title=title.strip(),
@@ -124,6 +125,8 @@ def idea_submit(
         neighbourhood=neighbourhood,
         submission_token=token,
     )
+    announce_published(idea)
+    return idea
 
 
 @transaction.atomic
@@ -153,7 +156,7 @@ def comment_add(
             parent = parent.parent or idea
     if stance and stance not in Contribution.Stance.values:
         raise ValidationError({"stance": _("Unknown stance.")})
-    return contribution_create(
+    comment = contribution_create(
         process=idea.process,
         kind=Contribution.Kind.COMMENT,
         body=body,
@@ -162,6 +165,8 @@ def comment_add(
         parent=parent,
         submission_token=token,
     )
+    announce_published(comment)
+    return comment
 
 
 def support_set(*, idea: Contribution, user: Any, supported: bool) -> int:

@@ -23,6 +23,7 @@ def run_demo(*, host: str, port: int, serve: bool = True) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
     call_command("demo_load")
+    call_command("notifications_daily", verbosity=0)  # in production: a daily cron job
     url = f"http://{host}:{port}/"
     lines = [
         "",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palabre.contributions.models import Contribution
+from palabre.contributions.signals import announce_published
 from palabre.organizations.permissions import organization_user_can
 from palabre.organizations.roles import Action
 
@@ -85,4 +86,5 @@ def contribution_release(*, contribution: Contribution, moderator: Any, reason: 
         return
     contribution.held_at = None
     contribution.save(update_fields=["held_at"])
+    announce_published(contribution)
     _log(contribution, moderator, ModerationAction.Kind.RELEASE, reason or contribution.held_terms)

@@ -117,6 +117,9 @@ class Phase(models.Model):
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
     position = models.PositiveSmallIntegerField(default=0)
+    announced_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When followers were told it began."
+    )
 
     class Meta:
         ordering = ["position", "start_date"]

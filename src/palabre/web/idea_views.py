@@ -25,6 +25,7 @@ from palabre.contributions.selectors import (
 )
 from palabre.core.forms import apply_validation_error
 from palabre.core.http import require_post
+from palabre.notifications.selectors import follows
 from palabre.organizations.selectors import organization_get
 from palabre.processes.models import Process
 from palabre.processes.selectors import process_get_for_user
@@ -111,6 +112,7 @@ def idea_detail(request: HttpRequest, org: str, slug: str, pk: int) -> HttpRespo
             "process": process,
             "idea": idea,
             "comments": comments_of(user=request.user, idea=idea),
+            "following": follows(user=request.user, idea=idea),
             "comment_form": CommentForm(),
             "supported": bool(supported_by(user=request.user, ideas=[idea])),
             "can_edit": services.idea_can_edit(idea=idea, user=request.user),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import idea_views, meeting_views, questionnaire_views, views
+from . import idea_views, meeting_views, notification_views, questionnaire_views, views
 
 urlpatterns = [
     path("", views.organization_home, name="organization_home"),
@@ -53,6 +53,12 @@ urlpatterns = [
         "demarches/<slug:slug>/reunions/<int:pk>/inscription/",
         meeting_views.meeting_registration,
         name="meeting_registration",
+    ),
+    path("demarches/<slug:slug>/suivre/", notification_views.follow, name="process_follow"),
+    path(
+        "demarches/<slug:slug>/idees/<int:pk>/suivre/",
+        notification_views.follow,
+        name="idea_follow",
     ),
     path("pages/<slug:kind>/", views.legal_page, name="legal_page"),
 ]

@@ -14,6 +14,7 @@ from palabre.contributions.selectors import (
     contributions_visible_to,
 )
 from palabre.moderation.selectors import moderation_stats
+from palabre.notifications.selectors import follows
 from palabre.organizations.permissions import organization_user_can
 from palabre.organizations.roles import Action
 from palabre.organizations.selectors import (
@@ -117,6 +118,7 @@ def process_detail(request: HttpRequest, org: str, slug: str) -> HttpResponse:
             "process": process,
             "phases": process.phases.all(),
             "meetings": meetings_of(process=process),
+            "following": follows(user=request.user, process=process),
             "current_phase": process.current_phase(),
             "counts": contribution_counts(process=process),
             "channels": channel_counts(process=process),
