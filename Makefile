@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 EN_PO := src/palabre/locale/en/LC_MESSAGES/django.po
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test test-postgres lint format messages bench clean
+.PHONY: help install demo test test-postgres lint format messages bench vendor clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -54,6 +54,9 @@ messages: $(STAMP) ## extract messages (msgids are English; translate fr/…/dja
 	  && sed -i 's/charset=CHARSET/charset=UTF-8/' locale/palabre_analysis.pot \
 	  && msgmerge -q --no-fuzzy-matching --backup=none -U locale/fr/LC_MESSAGES/palabre_analysis.po locale/palabre_analysis.pot \
 	  && msgfmt --check -o locale/fr/LC_MESSAGES/palabre_analysis.mo locale/fr/LC_MESSAGES/palabre_analysis.po
+
+vendor: ## refresh the vendored front-end files (Leaflet) from the npm registry (needs Node.js)
+	./scripts/vendor-static
 
 bench: $(STAMP) ## run the benchmarks under bench/, results in bench/results/ (BENCH_SIZES=…)
 	$(BIN)/python bench/run.py

@@ -220,6 +220,10 @@ vars().update(_email)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Palabre <noreply@palabre.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute address of the site, for links in e-mails (notifications, unsubscribe).
+# Map tiles for idea locations (e.g. https://tile.openstreetmap.fr/osmfr/{z}/{x}/{y}.png);
+# empty: no map, people give an address or a neighbourhood instead.
+PALABRE_MAP_TILE_URL = env.str("PALABRE_MAP_TILE_URL", default="")
+PALABRE_MAP_ATTRIBUTION = env.str("PALABRE_MAP_ATTRIBUTION", default="© OpenStreetMap")
 PALABRE_BASE_URL = env.str("PALABRE_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 LANGUAGE_CODE = "fr"

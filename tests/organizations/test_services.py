@@ -110,6 +110,7 @@ def test_organisations_created_in_the_django_admin_get_their_legal_pages(client)
             "slug": "commune-ajoutee",
             "kind": "commune",
             "primary_colour": "#1d4e89",
+            "map_zoom": "13",
             "is_active": "on",
             "neighbourhoods-TOTAL_FORMS": "0",
             "neighbourhoods-INITIAL_FORMS": "0",

@@ -107,9 +107,19 @@ class OrganizationForm(forms.ModelForm):
             "website",
             "description",
             "logo",
+            "map_latitude",
+            "map_longitude",
+            "map_zoom",
             "held_words",
         ]
         widgets = {"primary_colour": forms.TextInput(attrs={"type": "color"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["map_zoom"].required = False
+
+    def clean_map_zoom(self) -> int:
+        return self.cleaned_data.get("map_zoom") or 13
 
     def clean_logo(self) -> Any:
         logo = self.cleaned_data.get("logo")

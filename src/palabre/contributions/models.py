@@ -82,6 +82,16 @@ class Contribution(models.Model):
     neighbourhood = models.ForeignKey(
         Neighbourhood, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    image = models.ImageField(_("image"), upload_to="contributions/%Y/%m/", blank=True)
+    image_alt = models.CharField(
+        _("description of the image"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
+    address = models.CharField(_("address or place"), max_length=200, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     meeting = models.ForeignKey(
         Meeting,
         on_delete=models.SET_NULL,

@@ -87,6 +87,21 @@ def _existing_submission(process: Process, token: Any) -> Contribution | None:
     return Contribution.objects.filter(process=process, submission_token=token).first()
 
 
+def _check_place(latitude: Any, longitude: Any) -> tuple[Any, Any]:
+    from decimal import Decimal, InvalidOperation
+
+    if latitude in (None, "") and longitude in (None, ""):
+        return None, None
+    try:
+        lat = Decimal(str(latitude)).quantize(Decimal("0.000001"))
+        lon = Decimal(str(longitude)).quantize(Decimal("0.000001"))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"latitude": _("This point on the map is not valid.")}) from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValidationError({"latitude": _("This point on the map is not valid.")})
+    return lat, lon
+
+
 @transaction.atomic
 def idea_submit(
     *,
@@ -98,8 +113,16 @@ def idea_submit(
     neighbourhood: Any = None,
     token: Any = None,
     channel: str = Channel.ONLINE,
+    image: Any = None,
+    image_alt: str = "",
+    address: str = "",
+    latitude: Any = None,
+    longitude: Any = None,
 ) -> Contribution:
-    """Submit an idea. Submitting the same form twice (same `token`) returns the first idea."""
+    """Submit an idea. Submitting the same form twice (same `token`) returns the first idea.
+
+    `image` is re-encoded (no EXIF, no GPS position) and needs its description; a point on
+    the map needs both coordinates, within the valid ranges."""
     from .rules import Activity
 
     existing = _existing_submission(process, token)
@@ -114,6 +137,14 @@ def idea_submit(
         )
     if not title.strip():
         raise ValidationError({"title": _("Give your idea a title.")})
+    place = _check_place(latitude, longitude)
+    clean_image = None
+    if image:
+        from palabre.core.images import clean_image as _clean
+
+        if not image_alt.strip():
+            raise ValidationError({"image_alt": _("Describe the image in a few words.")})
+        clean_image = _clean(image)
     idea = contribution_create(
         process=process,
         kind=Contribution.Kind.IDEA,
@@ -124,6 +155,11 @@ def idea_submit(
         theme=theme,
         neighbourhood=neighbourhood,
         submission_token=token,
+        address=address.strip()[:200],
+        latitude=place[0],
+        longitude=place[1],
+        image=clean_image,
+        image_alt=image_alt.strip()[:250] if clean_image else "",
     )
     announce_published(idea)
     return idea

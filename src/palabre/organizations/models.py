@@ -56,6 +56,13 @@ class Organization(TimeStampedModel):
     contact_email = models.EmailField(_("public contact e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("presentation"), blank=True)
+    map_latitude = models.DecimalField(
+        _("map centre latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    map_longitude = models.DecimalField(
+        _("map centre longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    map_zoom = models.PositiveSmallIntegerField(_("map zoom"), default=13)
     held_words = models.TextField(
         _("words held for review"),
         blank=True,

@@ -34,6 +34,34 @@ class IdeaForm(SubmissionForm):
     neighbourhood = forms.ModelChoiceField(
         label=_("Neighbourhood concerned"), queryset=Neighbourhood.objects.none(), required=False
     )
+    address = forms.CharField(
+        label=_("Address or place"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "For example: “corner of rue Haute and rue des Écoles”, “the park by the station”."
+        ),
+    )
+    latitude = forms.DecimalField(
+        widget=forms.HiddenInput, required=False, max_digits=9, decimal_places=6
+    )
+    longitude = forms.DecimalField(
+        widget=forms.HiddenInput, required=False, max_digits=9, decimal_places=6
+    )
+    image = forms.FileField(
+        label=_("Image"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=_(
+            "JPEG, PNG or WebP, 5 MB at most. Its metadata (such as GPS position) is removed."
+        ),
+    )
+    image_alt = forms.CharField(
+        label=_("What the image shows"),
+        max_length=250,
+        required=False,
+        help_text=_("Required with an image, for people who cannot see it."),
+    )
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

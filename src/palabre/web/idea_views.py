@@ -31,6 +31,7 @@ from palabre.processes.models import Process
 from palabre.processes.selectors import process_get_for_user
 
 from .forms import CommentForm, IdeaEditForm, IdeaFilterForm, IdeaForm, ReportForm
+from .maps import map_settings
 
 
 def _process(request: HttpRequest, org: str, slug: str) -> Process:
@@ -68,7 +69,7 @@ def idea_list_context(request: HttpRequest, process: Process) -> dict[str, objec
 def idea_create(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     process = _process(request, org, slug)
     closed = activity_closed_reason(process, Activity.SUBMIT_IDEA)
-    form = IdeaForm(request.POST or None, organization=process.organization)
+    form = IdeaForm(request.POST or None, request.FILES or None, organization=process.organization)
     if request.method == "POST" and not closed and form.is_valid():
         data = form.cleaned_data
         try:
@@ -80,6 +81,11 @@ def idea_create(request: HttpRequest, org: str, slug: str) -> HttpResponse:
                 theme=data["theme"],
                 neighbourhood=data["neighbourhood"],
                 token=data["token"],
+                address=data["address"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                image=data["image"],
+                image_alt=data["image_alt"],
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -96,7 +102,13 @@ def idea_create(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     return render(
         request,
         "web/idea_form.html",
-        {"organization": process.organization, "process": process, "form": form, "closed": closed},
+        {
+            "organization": process.organization,
+            "process": process,
+            "form": form,
+            "closed": closed,
+            "map": map_settings(process.organization),
+        },
         status=status,
     )
 
@@ -113,6 +125,7 @@ def idea_detail(request: HttpRequest, org: str, slug: str, pk: int) -> HttpRespo
             "idea": idea,
             "comments": comments_of(user=request.user, idea=idea),
             "following": follows(user=request.user, idea=idea),
+            "map": map_settings(process.organization),
             "comment_form": CommentForm(),
             "supported": bool(supported_by(user=request.user, ideas=[idea])),
             "can_edit": services.idea_can_edit(idea=idea, user=request.user),
