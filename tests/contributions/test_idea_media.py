@@ -133,3 +133,37 @@ def test_map_is_offered_when_a_tile_server_is_set(client, as_user, published_a, 
     url = reverse("idea_create", kwargs={"org": "ville-a", "slug": published_a.slug})
     html = client.get(url).content.decode()
     assert "data-map-picker" in html and "vendor/leaflet/leaflet.js" in html
+
+
+def test_an_association_co_signs_an_idea(
+    client, as_user, published_a, citizen, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from ..factories import UserFactory
+
+    association = UserFactory(pseudonym="Vélo en Ville", participant_type="association")
+    resident = UserFactory(pseudonym="Voisin")
+    idea = idea_submit(process=published_a, author=citizen, title="Pistes", body="Rue Haute")
+    url = reverse(
+        "idea_coauthors", kwargs={"org": "ville-a", "slug": published_a.slug, "pk": idea.pk}
+    )
+    detail = reverse(
+        "idea_detail", kwargs={"org": "ville-a", "slug": published_a.slug, "pk": idea.pk}
+    )
+    as_user(resident)
+    client.post(url, {"action": "invite", "email": association.email})
+    assert not idea.coauthorships.exists()  # only the author invites
+    as_user(citizen)
+    client.post(url, {"action": "invite", "email": resident.email})
+    assert not idea.coauthorships.exists()  # only association accounts
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "invite", "email": association.email.upper()})
+    assert idea.coauthorships.get().accepted_at is None
+    assert len(mail.outbox) == 1 and detail in mail.outbox[0].body
+    assert "Vélo en Ville" not in client.get(detail).content.decode()
+    as_user(association)
+    assert "co-signer cette idée" in client.get(detail).content.decode()
+    client.post(url, {"action": "accept"})
+    page = client.get(detail).content.decode()
+    assert "avec" in page and "Vélo en Ville" in page

@@ -222,3 +222,26 @@ class FollowUpContact(models.Model):
 
     def __str__(self) -> str:
         return f"contact for {self.contribution_id}"
+
+
+class Coauthorship(models.Model):
+    """An association co-signs an idea with its author (glossary: co-autrice). The
+    association is invited by the author and appears once it has accepted."""
+
+    idea = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="coauthorships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coauthorships"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["idea", "user"], name="coauthor_once")]
+        verbose_name = _("co-authorship")
+        verbose_name_plural = _("co-authorships")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} co-signs {self.idea_id}"

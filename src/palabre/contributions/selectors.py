@@ -205,3 +205,23 @@ def corpus_rows(*, user: Any, process: Process) -> Iterator[dict[str, str]]:
             "supports": str(getattr(c, "n_supports", 0)),
             "hidden": "yes" if c.is_hidden else "",
         }
+
+
+def coauthors_of(*, idea: Contribution) -> list[Any]:
+    """Associations that accepted to co-sign the idea, in order of acceptance."""
+    from .models import Coauthorship
+
+    return [
+        c.user
+        for c in Coauthorship.objects.filter(idea=idea, accepted_at__isnull=False)
+        .select_related("user")
+        .order_by("accepted_at")
+    ]
+
+
+def coauthor_invitation(*, idea: Contribution, user: Any) -> Any:
+    from .models import Coauthorship
+
+    if not user.is_authenticated:
+        return None
+    return Coauthorship.objects.filter(idea=idea, user=user.pk, accepted_at__isnull=True).first()

@@ -453,3 +453,48 @@ def assisted_idea_record(
         contact.full_clean(exclude=["contribution"])
         contact.save()
     return idea
+
+
+# --- co-authoring by an association ------------------------------------------------------
+
+
+@transaction.atomic
+def coauthor_invite(*, idea: Contribution, inviter: Any, email: str) -> Any:
+    """The author of an idea invites an association's account to co-sign it."""
+    from django.contrib.auth import get_user_model
+
+    from palabre.core.tasks import enqueue_on_commit
+
+    from .models import Coauthorship
+    from .tasks import send_coauthor_invitation
+
+    if idea.kind != Contribution.Kind.IDEA or idea.author_id != getattr(inviter, "pk", None):
+        raise ValidationError(_("Only the author of an idea can invite a co-author."))
+    User = get_user_model()
+    invitee = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if invitee is None or invitee.participant_type != User.ParticipantType.ASSOCIATION:
+        raise ValidationError(
+            {"email": _("No association account uses this e-mail address on this site.")}
+        )
+    if invitee.pk == inviter.pk:
+        raise ValidationError({"email": _("You are already the author of this idea.")})
+    coauthorship, created = Coauthorship.objects.get_or_create(
+        idea=idea, user=invitee, defaults={"invited_by": inviter}
+    )
+    if created:
+        enqueue_on_commit(send_coauthor_invitation, coauthorship.pk)
+    return coauthorship
+
+
+def coauthor_respond(*, idea: Contribution, user: Any, accept: bool) -> None:
+    from .models import Coauthorship
+
+    invitation = Coauthorship.objects.filter(idea=idea, user=user.pk).first()
+    if invitation is None:
+        raise ValidationError(_("You have no invitation for this idea."))
+    if accept:
+        if invitation.accepted_at is None:
+            invitation.accepted_at = timezone.now()
+            invitation.save(update_fields=["accepted_at"])
+    else:
+        invitation.delete()

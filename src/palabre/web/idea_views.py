@@ -17,6 +17,8 @@ from palabre.contributions import services
 from palabre.contributions.models import Contribution
 from palabre.contributions.rules import Activity, activity_closed_reason
 from palabre.contributions.selectors import (
+    coauthor_invitation,
+    coauthors_of,
     comments_of,
     contributions_visible_to,
     idea_get_for_user,
@@ -126,6 +128,8 @@ def idea_detail(request: HttpRequest, org: str, slug: str, pk: int) -> HttpRespo
             "comments": comments_of(user=request.user, idea=idea),
             "following": follows(user=request.user, idea=idea),
             "map": map_settings(process.organization),
+            "coauthors": coauthors_of(idea=idea),
+            "invitation": coauthor_invitation(idea=idea, user=request.user),
             "comment_form": CommentForm(),
             "supported": bool(supported_by(user=request.user, ideas=[idea])),
             "can_edit": services.idea_can_edit(idea=idea, user=request.user),
@@ -133,6 +137,27 @@ def idea_detail(request: HttpRequest, org: str, slug: str, pk: int) -> HttpRespo
             "support_closed": activity_closed_reason(process, Activity.SUPPORT),
         },
     )
+
+
+@login_required
+@require_post
+def idea_coauthors(request: HttpRequest, org: str, slug: str, pk: int) -> HttpResponse:
+    """The author invites an association; the invited association accepts or declines."""
+    process = _process(request, org, slug)
+    idea = idea_get_for_user(user=request.user, process=process, pk=pk)
+    action = request.POST.get("action")
+    try:
+        if action == "invite":
+            services.coauthor_invite(
+                idea=idea, inviter=request.user, email=request.POST.get("email", "")
+            )
+            messages.success(request, _("The association is invited; it appears once it accepts."))
+        elif action in {"accept", "decline"}:
+            services.coauthor_respond(idea=idea, user=request.user, accept=action == "accept")
+            messages.success(request, _("Your answer is recorded."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("idea_detail", org=org, slug=slug, pk=pk)
 
 
 @login_required

@@ -15,6 +15,11 @@ urlpatterns = [
     ),
     path("demarches/<slug:slug>/idees/<int:pk>/modifier/", idea_views.idea_edit, name="idea_edit"),
     path(
+        "demarches/<slug:slug>/idees/<int:pk>/co-auteurs/",
+        idea_views.idea_coauthors,
+        name="idea_coauthors",
+    ),
+    path(
         "demarches/<slug:slug>/idees/<int:pk>/retirer/",
         idea_views.idea_withdraw,
         name="idea_withdraw",
