@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from palabre.contributions.models import Contribution, Support
-from palabre.contributions.services import idea_submit
+from palabre.contributions.services import idea_submit, idea_withdraw
 from tests.factories import UserFactory, make_process
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +106,14 @@ def test_filters_and_sorts(client, org_a, published_a):
         ).status_code
         == 200
     )
+    idea_withdraw(idea=bike, user=author)
+    page = client.get(url("process_detail", published_a), {"status": "withdrawn"}).content.decode()
+    assert "Pistes cyclables" in page and "Sur la place" not in page
+    page = client.get(url("process_detail", published_a), {"status": "active"}).content.decode()
+    assert "Pistes cyclables" not in page and "Sur la place" in page
+    Contribution.objects.filter(title="Bancs").update(channel="paper")
+    page = client.get(url("process_detail", published_a), {"channel": "paper"}).content.decode()
+    assert "Pistes cyclables" not in page and "Sur la place" in page
 
 
 def test_ideas_of_a_hidden_process_are_404(client, org_b, draft_b, agent_a):
@@ -127,7 +135,7 @@ def test_idea_list_queries_do_not_grow_with_ideas(
         idea = idea_submit(process=published_a, author=author, title=f"Idée {i}", body="x")
         Support.objects.create(contribution=idea, user=author)
     client.force_login(author)
-    with django_assert_max_num_queries(30):  # constant: follow buttons and unread count included
+    with django_assert_max_num_queries(31):  # constant: follows, unread count, debate included
         assert client.get(url("process_detail", published_a)).status_code == 200
 
 
@@ -185,3 +193,36 @@ def test_author_edits_within_30_minutes_then_withdraws(client, published_a, citi
     client.force_login(other)
     client.post(url("idea_support", published_a, pk=idea.pk), {"supported": "1"})
     assert not Support.objects.filter(contribution=idea).exists()
+
+
+def test_debate_on_the_process_with_stances_and_one_level_of_replies(client, published_a):
+    from palabre.processes.models import Process
+    from palabre.processes.services import process_set_status
+
+    from ..factories import make_process
+
+    questionnaire = make_process(
+        published_a.organization, title="Enquête", template=Process.Template.QUESTIONNAIRE
+    )
+    alice, bruno = UserFactory(pseudonym="Alice"), UserFactory(pseudonym="Bruno")
+    client.force_login(alice)
+    detail = url("process_detail", questionnaire)
+    token = client.get(detail).context["comment_form"].initial["token"]
+    post = reverse("process_comment", kwargs={"org": "ville-a", "slug": questionnaire.slug})
+    client.post(post, {"token": token, "body": "Trop de questions", "stance": "against"})
+    client.post(post, {"token": token, "body": "Trop de questions", "stance": "against"})
+    top = Contribution.objects.get(kind="comment")
+    assert top.parent is None and top.stance == "against"
+    client.force_login(bruno)
+    token = client.get(detail).context["comment_form"].initial["token"]
+    client.post(post, {"token": token, "body": "Pas d'accord", "stance": "for", "reply_to": top.pk})
+    reply = Contribution.objects.get(kind="comment", author=bruno)
+    token = client.get(detail).context["comment_form"].initial["token"]
+    client.post(post, {"token": token, "body": "Re", "stance": "neutral", "reply_to": reply.pk})
+    assert Contribution.objects.filter(parent=top).count() == 2  # replies stay one level deep
+    page = client.get(detail).content.decode()
+    assert "Trop de questions" in page and "Pas d&#x27;accord" in page and "Contre" in page
+    questionnaire = process_set_status(process=questionnaire, status="closed")
+    token = client.get(detail).context["comment_form"].initial["token"]
+    client.post(post, {"token": token, "body": "Trop tard", "stance": "neutral"})
+    assert not Contribution.objects.filter(body="Trop tard").exists()

@@ -18,6 +18,7 @@ class Activity(StrEnum):
     COMMENT = "comment"
     SUPPORT = "support"
     ANSWER = "answer"
+    DEBATE = "debate"  # comments on the process itself
 
 
 IDEA_TEMPLATES = frozenset(
@@ -33,10 +34,12 @@ ACTIVITY_TEMPLATES: dict[Activity, frozenset[str]] = {
     Activity.COMMENT: IDEA_TEMPLATES,
     Activity.SUPPORT: IDEA_TEMPLATES,
     Activity.ANSWER: frozenset({Process.Template.QUESTIONNAIRE}),
+    Activity.DEBATE: frozenset(Process.Template.values),
 }
 
 ALLOWED_PHASES: dict[Activity, frozenset[str]] = {
     Activity.ANSWER: frozenset({Phase.Kind.CONTRIBUTION}),
+    Activity.DEBATE: frozenset({Phase.Kind.CONTRIBUTION, Phase.Kind.QUALIFICATION}),
     Activity.SUBMIT_IDEA: frozenset({Phase.Kind.CONTRIBUTION}),
     Activity.COMMENT: frozenset({Phase.Kind.CONTRIBUTION, Phase.Kind.QUALIFICATION}),
     Activity.SUPPORT: frozenset({Phase.Kind.CONTRIBUTION, Phase.Kind.QUALIFICATION}),
@@ -63,6 +66,9 @@ def activity_closed_reason(process: Process, activity: Activity) -> str | None:
             ),
             Activity.ANSWER: _(
                 "The questionnaire can only be answered during the contribution phase."
+            ),
+            Activity.DEBATE: _(
+                "Comments are open during the contribution and qualification phases."
             ),
         }
         return messages[activity]

@@ -71,6 +71,7 @@ def ideas_of(
     theme: str = "",
     neighbourhood: str = "",
     channel: str = "",
+    status: str = "",
     sort: str = "random",
     seed: int = 0,
 ) -> QuerySet[Contribution]:
@@ -97,6 +98,12 @@ def ideas_of(
         qs = qs.filter(neighbourhood__slug=neighbourhood)
     if channel:
         qs = qs.filter(channel=channel)
+    if status == "active":
+        qs = qs.filter(withdrawn_at__isnull=True, is_hidden=False)
+    elif status == "withdrawn":
+        qs = qs.filter(withdrawn_at__isnull=False)
+    elif status == "hidden":
+        qs = qs.filter(is_hidden=True)
     if sort == "recent":
         return qs.order_by("-created_at", "-pk")
     if sort == "supported":
@@ -125,11 +132,17 @@ def idea_get_for_user(*, user: Any, process: Process, pk: int) -> Contribution:
     return idea
 
 
-def comments_of(*, user: Any, idea: Contribution) -> list[Contribution]:
-    """Comments of an idea, oldest first, each with its replies (one level)."""
-    held = _held_filter(user=user, process=idea.process)
+def comments_of(
+    *, user: Any, idea: Contribution | None = None, process: Process | None = None
+) -> list[Contribution]:
+    """Comments of an idea (or, with `process`, on the process itself), oldest first, each
+    with its replies (one level)."""
+    process = process or (idea.process if idea is not None else None)
+    assert process is not None
+    held = _held_filter(user=user, process=process)
+    top = Q(parent=idea) if idea is not None else Q(process=process, parent__isnull=True)
     comments = list(
-        Contribution.objects.filter(held, parent=idea, kind=Contribution.Kind.COMMENT)
+        Contribution.objects.filter(held, top, kind=Contribution.Kind.COMMENT)
         .select_related("author")
         .order_by("created_at", "pk")
     )

@@ -205,6 +205,46 @@ def comment_add(
     return comment
 
 
+@transaction.atomic
+def process_comment_add(
+    *,
+    process: Process,
+    author: Any,
+    body: str,
+    stance: str = "",
+    reply_to: Contribution | None = None,
+    token: Any = None,
+) -> Contribution:
+    """Comment on the process itself (the debate under its question), with a stance;
+    replies are one level deep, like comments on ideas."""
+    from .rules import Activity
+
+    existing = _existing_submission(process, token)
+    if existing is not None:
+        return existing
+    _check_open(process, Activity.DEBATE)
+    parent = None
+    if reply_to is not None:
+        if reply_to.process_id != process.pk or reply_to.kind != Contribution.Kind.COMMENT:
+            raise ValidationError(_("This comment belongs to another process."))
+        parent = reply_to.parent if reply_to.parent_id else reply_to
+        if parent is not None and parent.kind != Contribution.Kind.COMMENT:
+            raise ValidationError(_("This comment belongs to an idea."))
+    if stance and stance not in Contribution.Stance.values:
+        raise ValidationError({"stance": _("Unknown stance.")})
+    comment = contribution_create(
+        process=process,
+        kind=Contribution.Kind.COMMENT,
+        body=body,
+        stance=stance,
+        author=author,
+        parent=parent,
+        submission_token=token,
+    )
+    announce_published(comment)
+    return comment
+
+
 def support_set(*, idea: Contribution, user: Any, supported: bool) -> int:
     """Support (or withdraw support from) an idea; one per person. Returns the exact count.
 

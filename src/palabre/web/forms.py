@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from palabre.contributions.models import Contribution
+from palabre.core.models import Channel
 from palabre.organizations.models import Neighbourhood, Organization
 from palabre.processes.models import Theme
 
@@ -90,6 +91,19 @@ class IdeaFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     theme = forms.ChoiceField(label=_("Theme"), required=False)
     neighbourhood = forms.ChoiceField(label=_("Neighbourhood"), required=False)
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("All")), *Channel.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("active", _("Open to supports")),
+            ("withdrawn", _("Withdrawn by their author")),
+            ("hidden", _("Hidden by moderation")),
+        ],
+    )
     sort = forms.ChoiceField(
         label=_("Sort"),
         required=False,

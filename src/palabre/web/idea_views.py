@@ -53,6 +53,8 @@ def idea_list_context(request: HttpRequest, process: Process) -> dict[str, objec
         text=data.get("q", ""),
         theme=data.get("theme", ""),
         neighbourhood=data.get("neighbourhood", ""),
+        channel=data.get("channel", ""),
+        status=data.get("status", ""),
         sort=data.get("sort") or "random",
         seed=seed,
     ).select_related("author", "theme", "neighbourhood")
@@ -63,6 +65,19 @@ def idea_list_context(request: HttpRequest, process: Process) -> dict[str, objec
         "supported": supported_by(user=request.user, ideas=list(page.object_list)),
         "submit_closed": activity_closed_reason(process, Activity.SUBMIT_IDEA),
         "support_closed": activity_closed_reason(process, Activity.SUPPORT),
+    }
+
+
+def comments_context(
+    request: HttpRequest, process: Process, idea: Contribution | None = None
+) -> dict[str, object]:
+    """The comment thread of an idea, or of the process itself when `idea` is None."""
+    activity = Activity.COMMENT if idea is not None else Activity.DEBATE
+    return {
+        "comments": comments_of(user=request.user, idea=idea, process=process),
+        "comment_form": CommentForm(),
+        "comment_closed": activity_closed_reason(process, activity),
+        "stances": Contribution.Stance.choices,
     }
 
 
@@ -125,15 +140,13 @@ def idea_detail(request: HttpRequest, org: str, slug: str, pk: int) -> HttpRespo
             "organization": process.organization,
             "process": process,
             "idea": idea,
-            "comments": comments_of(user=request.user, idea=idea),
+            **comments_context(request, process, idea),
             "following": follows(user=request.user, idea=idea),
             "map": map_settings(process.organization),
             "coauthors": coauthors_of(idea=idea),
             "invitation": coauthor_invitation(idea=idea, user=request.user),
-            "comment_form": CommentForm(),
             "supported": bool(supported_by(user=request.user, ideas=[idea])),
             "can_edit": services.idea_can_edit(idea=idea, user=request.user),
-            "comment_closed": activity_closed_reason(process, Activity.COMMENT),
             "support_closed": activity_closed_reason(process, Activity.SUPPORT),
         },
     )
@@ -186,41 +199,56 @@ def idea_support(request: HttpRequest, org: str, slug: str, pk: int) -> HttpResp
 def idea_comment(request: HttpRequest, org: str, slug: str, pk: int) -> HttpResponse:
     process = _process(request, org, slug)
     idea = idea_get_for_user(user=request.user, process=process, pk=pk)
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        reply_to = None
-        if data.get("reply_to"):
-            reply_to = Contribution.objects.filter(
-                pk=data["reply_to"], process=process, kind=Contribution.Kind.COMMENT
-            ).first()
-            if reply_to is None:
-                raise Http404(_("This comment does not exist."))
-        try:
-            comment = services.comment_add(
-                idea=idea,
-                author=request.user,
-                body=data["body"],
-                stance=data["stance"],
-                reply_to=reply_to,
-                token=data["token"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            if comment.held_at:
-                messages.info(
-                    request,
-                    _("Thank you. Your comment will be published once a moderator has read it."),
-                )
-            else:
-                messages.success(request, _("Your comment is published."))
-            return redirect("idea_detail", org=org, slug=slug, pk=idea.pk)
+    return _comment(request, process, idea)
+
+
+@login_required
+@require_post
+def process_comment(request: HttpRequest, org: str, slug: str) -> HttpResponse:
+    return _comment(request, _process(request, org, slug), None)
+
+
+def _comment(request: HttpRequest, process: Process, idea: Contribution | None) -> HttpResponse:
+    if idea is not None:
+        back = redirect("idea_detail", org=process.organization.slug, slug=process.slug, pk=idea.pk)
     else:
+        back = redirect("process_detail", org=process.organization.slug, slug=process.slug)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
         messages.error(
             request, _("Your comment could not be published: write a text and choose a position.")
         )
-    return redirect("idea_detail", org=org, slug=slug, pk=idea.pk)
+        return back
+    data = form.cleaned_data
+    reply_to = None
+    if data.get("reply_to"):
+        reply_to = Contribution.objects.filter(
+            pk=data["reply_to"], process=process, kind=Contribution.Kind.COMMENT
+        ).first()
+        if reply_to is None:
+            raise Http404(_("This comment does not exist."))
+    common = {
+        "author": request.user,
+        "body": data["body"],
+        "stance": data["stance"],
+        "reply_to": reply_to,
+        "token": data["token"],
+    }
+    try:
+        if idea is not None:
+            comment = services.comment_add(idea=idea, **common)
+        else:
+            comment = services.process_comment_add(process=process, **common)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return back
+    if comment.held_at:
+        messages.info(
+            request, _("Thank you. Your comment will be published once a moderator has read it.")
+        )
+    else:
+        messages.success(request, _("Your comment is published."))
+    return back
 
 
 @login_required

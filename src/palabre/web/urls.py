@@ -59,6 +59,11 @@ urlpatterns = [
         meeting_views.meeting_registration,
         name="meeting_registration",
     ),
+    path(
+        "demarches/<slug:slug>/commentaires/",
+        idea_views.process_comment,
+        name="process_comment",
+    ),
     path("demarches/<slug:slug>/suivre/", notification_views.follow, name="process_follow"),
     path(
         "demarches/<slug:slug>/idees/<int:pk>/suivre/",

@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from palabre.contributions.models import Contribution
 from palabre.contributions.rules import IDEA_TEMPLATES
 from palabre.contributions.selectors import (
     channel_counts,
@@ -95,6 +96,8 @@ def process_detail(request: HttpRequest, org: str, slug: str) -> HttpResponse:
             "response": response_of(user=request.user, process=process),
             "results_visible": results_visible_to(user=request.user, process=process),
         }
+    from .idea_views import comments_context
+
     if collects_ideas:
         from .idea_views import idea_list_context
 
@@ -103,6 +106,7 @@ def process_detail(request: HttpRequest, org: str, slug: str) -> HttpResponse:
         contributions = (
             contributions_visible_to(user=request.user, process=process)
             .filter(parent__isnull=True)
+            .exclude(kind=Contribution.Kind.COMMENT)
             .annotate(n_replies=Count("replies"))
             .order_by("-created_at", "-pk")
         )
@@ -119,6 +123,7 @@ def process_detail(request: HttpRequest, org: str, slug: str) -> HttpResponse:
             "phases": process.phases.all(),
             "meetings": meetings_of(process=process),
             "following": follows(user=request.user, process=process),
+            **comments_context(request, process),
             "current_phase": process.current_phase(),
             "counts": contribution_counts(process=process),
             "channels": channel_counts(process=process),
