@@ -165,6 +165,24 @@ def idea_submit(
     return idea
 
 
+def _comment_create(
+    *, process: Process, author: Any, body: str, stance: str, parent: Any, token: Any
+) -> Contribution:
+    if stance and stance not in Contribution.Stance.values:
+        raise ValidationError({"stance": _("Unknown stance.")})
+    comment = contribution_create(
+        process=process,
+        kind=Contribution.Kind.COMMENT,
+        body=body,
+        stance=stance,
+        author=author,
+        parent=parent,
+        submission_token=token,
+    )
+    announce_published(comment)
+    return comment
+
+
 @transaction.atomic
 def comment_add(
     *,
@@ -190,19 +208,9 @@ def comment_add(
         parent = reply_to if reply_to.kind == Contribution.Kind.COMMENT else idea
         if parent.parent_id and parent.parent_id != idea.pk:
             parent = parent.parent or idea
-    if stance and stance not in Contribution.Stance.values:
-        raise ValidationError({"stance": _("Unknown stance.")})
-    comment = contribution_create(
-        process=idea.process,
-        kind=Contribution.Kind.COMMENT,
-        body=body,
-        stance=stance,
-        author=author,
-        parent=parent,
-        submission_token=token,
+    return _comment_create(
+        process=idea.process, author=author, body=body, stance=stance, parent=parent, token=token
     )
-    announce_published(comment)
-    return comment
 
 
 @transaction.atomic
@@ -230,19 +238,9 @@ def process_comment_add(
         parent = reply_to.parent if reply_to.parent_id else reply_to
         if parent is not None and parent.kind != Contribution.Kind.COMMENT:
             raise ValidationError(_("This comment belongs to an idea."))
-    if stance and stance not in Contribution.Stance.values:
-        raise ValidationError({"stance": _("Unknown stance.")})
-    comment = contribution_create(
-        process=process,
-        kind=Contribution.Kind.COMMENT,
-        body=body,
-        stance=stance,
-        author=author,
-        parent=parent,
-        submission_token=token,
+    return _comment_create(
+        process=process, author=author, body=body, stance=stance, parent=parent, token=token
     )
-    announce_published(comment)
-    return comment
 
 
 def support_set(*, idea: Contribution, user: Any, supported: bool) -> int:
