@@ -80,3 +80,40 @@ def test_demo_ideas_have_supports_and_loading_twice_keeps_them(tmp_path):
     assert supports > 20
     load_demo(tmp_path / "absent")
     assert Support.objects.count() == supports
+
+
+def test_demo_has_every_format_and_the_corpus_export_every_channel(tmp_path):
+    from palabre.contributions.models import FollowUpContact, MediationSession
+    from palabre.contributions.selectors import corpus_rows
+    from palabre.processes.models import Meeting
+    from palabre.questionnaires.models import Response
+    from palabre.questionnaires.selectors import questionnaire_results
+
+    load_demo(tmp_path / "absent")
+    idees = Process.objects.get(slug="idees-pour-nos-quartiers")
+    agent = User.objects.get(email="agent@ville-de-demo.fr")
+    channels = {row["channel"] for row in corpus_rows(user=agent, process=idees)}
+    assert channels >= {"online", "paper", "meeting", "assisted"}
+    workshop = Meeting.objects.get(title__startswith="Atelier")
+    assert workshop.minutes_published_at and workshop.contributions.count() >= 4
+    assert Meeting.objects.filter(process=idees).count() == 2
+    assert MediationSession.objects.get().contributions.count() == 3
+    assert FollowUpContact.objects.count() == 1
+    assert Contribution.objects.filter(held_at__isnull=False).count() == 1
+    demarches = Process.objects.get(slug="simplifier-vos-demarches")
+    results = questionnaire_results(process=demarches)
+    assert (
+        results.respondents == Contribution.objects.filter(process=demarches, kind="answer").count()
+    )
+    assert {r.question.kind for r in results.questions} == {
+        "single",
+        "scale",
+        "multiple",
+        "ranking",
+        "open",
+    }
+    transport = Process.objects.get(slug="transport-a-la-demande")
+    assert set(Response.objects.filter(process=transport).values_list("channel", flat=True)) == {
+        "online",
+        "paper",
+    }

@@ -26,7 +26,7 @@ from palabre.organizations.services import membership_grant, organization_create
 from palabre.processes.models import Phase, Process
 from palabre.processes.services import process_create, process_set_status, theme_get_or_create
 
-from . import sources
+from . import formats, sources
 
 DEMO_PASSWORD = "demo-palabre-2026"  # noqa: S105 - documented demo password, demo data only
 
@@ -40,6 +40,7 @@ DEMO_PEOPLE: list[tuple[str, str, str, str]] = [
     ("mediatrice@ville-de-demo.fr", "Nadia (médiatrice)", "ville-de-demo", Role.MEDIATOR),
     ("habitante@ville-de-demo.fr", "Louise du quartier de la Gare", "ville-de-demo", Role.CITIZEN),
     ("agent@val-de-demo.fr", "Paul (Val de Démo)", "val-de-demo", Role.AGENT),
+    ("mediateur@val-de-demo.fr", "Marc (médiateur du Val)", "val-de-demo", Role.MEDIATOR),
 ]
 SUPERUSER = ("technique@palabre.localhost", "Support technique")
 
@@ -384,9 +385,9 @@ def load_demo(
     report.contributions_added += contributions_import(process=idees, rows=rows)
     # Supports: a deterministic share of residents supports each idea (idempotent).
     for i, published in enumerate(
-        Contribution.objects.filter(process=idees, kind=Contribution.Kind.IDEA).order_by(
-            "source_ref"
-        )
+        Contribution.objects.filter(
+            process=idees, kind=Contribution.Kind.IDEA, source_ref__startswith="idea-"
+        ).order_by("source_ref")
     ):
         for resident in residents[: (i * 7) % 23 + 2]:
             Support.objects.get_or_create(contribution=published, user=resident)
@@ -435,11 +436,11 @@ def load_demo(
     )
     # The intercommunality: one published process, one draft (private to its agents).
     val_agent = people["agent@val-de-demo.fr"]
-    _process(
+    transport = _process(
         val,
         "transport-a-la-demande",
         status=Process.Status.PUBLISHED,
-        start=today - dt.timedelta(days=10),
+        start=today - dt.timedelta(days=20),
         template=Process.Template.QUESTIONNAIRE,
         created_by=val_agent,
         title="Transport à la demande dans le Val",
@@ -455,6 +456,13 @@ def load_demo(
         title="Plan climat intercommunal (brouillon)",
         question="Quelles priorités pour le plan climat ?",
     )
+    # Every format of a consultation (questionnaires, meetings, paper, mediation, word list).
+    mediator = people["mediatrice@ville-de-demo.fr"]
+    formats.demarches_questionnaire(demarches, mediator)
+    formats.meetings(idees, ville, agent, residents)
+    formats.mediation(idees, ville, mediator)
+    formats.word_list(ville, idees, residents[5])
+    formats.transport_questionnaire(transport, residents, people["mediateur@val-de-demo.fr"])
     report.processes = Process.objects.filter(organization__in=[ville, val]).count()
     return report
 
