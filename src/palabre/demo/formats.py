@@ -179,15 +179,7 @@ def demarches_questionnaire(process: Process, mediator: User) -> int:
     created = Answer.objects.bulk_create(answers, batch_size=1000)
     selections: list[AnswerChoice] = []
     for position, question, value in planned:
-        answer = created[position]
-        if question.kind == Question.Kind.SINGLE:
-            selections.append(AnswerChoice(answer=answer, choice_id=value))
-        elif question.kind == Question.Kind.MULTIPLE:
-            selections += [AnswerChoice(answer=answer, choice_id=v) for v in value]
-        elif question.kind == Question.Kind.RANKING:
-            selections += [
-                AnswerChoice(answer=answer, choice_id=v, rank=i + 1) for i, v in enumerate(value)
-            ]
+        selections += questionnaire_services.answer_selections(created[position], question, value)
     AnswerChoice.objects.bulk_create(selections, batch_size=1000)
     return len(responses)
 

@@ -278,13 +278,17 @@ def response_submit(
         elif question.kind == Question.Kind.SCALE:
             answer.value = value
         answer.save()
-        if question.kind == Question.Kind.SINGLE:
-            selections.append(AnswerChoice(answer=answer, choice_id=value))
-        elif question.kind == Question.Kind.MULTIPLE:
-            selections += [AnswerChoice(answer=answer, choice_id=v) for v in value]
-        elif question.kind == Question.Kind.RANKING:
-            selections += [
-                AnswerChoice(answer=answer, choice_id=v, rank=i + 1) for i, v in enumerate(value)
-            ]
+        selections += answer_selections(answer, question, value)
     AnswerChoice.objects.bulk_create(selections)
     return response
+
+
+def answer_selections(answer: Answer, question: Question, value: Any) -> list[AnswerChoice]:
+    """The choices picked in a normalised answer (ranking: in order, rank 1 first)."""
+    if question.kind == Question.Kind.SINGLE:
+        return [AnswerChoice(answer=answer, choice_id=value)]
+    if question.kind == Question.Kind.MULTIPLE:
+        return [AnswerChoice(answer=answer, choice_id=v) for v in value]
+    if question.kind == Question.Kind.RANKING:
+        return [AnswerChoice(answer=answer, choice_id=v, rank=i + 1) for i, v in enumerate(value)]
+    return []
