@@ -60,6 +60,7 @@ vendor: ## refresh the vendored front-end files (Leaflet) from the npm registry 
 
 bench: $(STAMP) ## run the benchmarks under bench/, results in bench/results/ (BENCH_SIZES=…)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/consultation_pages.py
 	$(BIN)/python bench/synthesis_scale.py
 	$(BIN)/python bench/synthesis_quality.py
 

@@ -42,8 +42,8 @@ def test_held_idea_is_seen_by_its_author_and_moderators_only(published_a, org_a,
     assert set(contributions_visible_to(user=moderator, process=published_a)) == {idea, clean}
     comment = comment_add(idea=clean, author=citizen, body="Sale type, ce voisin", stance="")
     assert comment.held_at is not None
-    assert comments_of(user=stranger, idea=clean) == []
-    assert comments_of(user=citizen, idea=clean) == [comment]
+    assert comments_of(user=stranger, idea=clean)[1] == []
+    assert comments_of(user=citizen, idea=clean)[1] == [comment]
     assert list(held_queue(organization=org_a)) == [idea, comment]
     assert moderation_stats(process=published_a)["held"] == 2
     contribution_release(contribution=idea, moderator=moderator)

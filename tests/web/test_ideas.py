@@ -226,3 +226,31 @@ def test_debate_on_the_process_with_stances_and_one_level_of_replies(client, pub
     token = client.get(detail).context["comment_form"].initial["token"]
     client.post(post, {"token": token, "body": "Trop tard", "stance": "neutral"})
     assert not Contribution.objects.filter(body="Trop tard").exists()
+
+
+def test_long_threads_are_paginated_with_their_replies(client, published_a):
+    from django.utils import timezone
+
+    idea = idea_submit(process=published_a, author=UserFactory(), title="Débat", body="x")
+    now = timezone.now()
+    tops = Contribution.objects.bulk_create(
+        [
+            Contribution(
+                process=published_a,
+                kind="comment",
+                parent=idea,
+                body=f"Commentaire numéro {i:03d}",
+                created_at=now,
+            )
+            for i in range(60)
+        ]
+    )
+    Contribution.objects.create(
+        process=published_a, kind="comment", parent=tops[55], body="Réponse tardive", created_at=now
+    )
+    detail = url("idea_detail", published_a, pk=idea.pk)
+    first = client.get(detail).content.decode()
+    assert "Commentaire numéro 049" in first and "Commentaire numéro 050" not in first
+    assert "commentaires=2" in first
+    second = client.get(detail, {"commentaires": 2}).content.decode()
+    assert "Commentaire numéro 055" in second and "Réponse tardive" in second

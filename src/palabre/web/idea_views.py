@@ -73,8 +73,12 @@ def comments_context(
 ) -> dict[str, object]:
     """The comment thread of an idea, or of the process itself when `idea` is None."""
     activity = Activity.COMMENT if idea is not None else Activity.DEBATE
+    page, comments = comments_of(
+        user=request.user, idea=idea, process=process, page=request.GET.get("commentaires")
+    )
     return {
-        "comments": comments_of(user=request.user, idea=idea, process=process),
+        "comments": comments,
+        "comments_page": page,
         "comment_form": CommentForm(),
         "comment_closed": activity_closed_reason(process, activity),
         "stances": Contribution.Stance.choices,
