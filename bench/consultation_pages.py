@@ -12,40 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import platform
 import random
-import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import fresh_django, machine, measure
 
 RESULTS = Path(__file__).resolve().parent / "results"
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
 IDEAS = int(os.environ.get("BENCH_IDEAS", "10000"))
 COMMENTS = int(os.environ.get("BENCH_COMMENTS", "2000"))
 RESPONSES = int(os.environ.get("BENCH_RESPONSES", "5000"))
-
-
-def setup() -> None:
-    tmp = tempfile.mkdtemp(prefix="palabre-bench-")
-    os.environ.update(
-        {
-            "PALABRE_ENV": "development",
-            "PALABRE_DATA_DIR": tmp,
-            "DEBUG": "false",
-            "ALLOWED_HOSTS": "testserver",
-            "PALABRE_ENV_FILE": "/nonexistent",
-        }
-    )
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "palabre.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def load() -> dict[str, object]:
@@ -190,10 +169,8 @@ def load() -> dict[str, object]:
 
 
 def main() -> int:
-    setup()
-    from django.db import connection
+    fresh_django()
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     started = time.perf_counter()
     data = load()
@@ -221,33 +198,11 @@ def main() -> int:
             f"/ville-de-banc/demarches/{survey.slug}/resultats/",  # type: ignore[attr-defined]
         ),
     ]
-    results = {}
-    for name, c, url in pages:
-        c.get(url)  # warm up
-        timings = []
-        for _ in range(REPEAT):
-            t0 = time.perf_counter()
-            response = c.get(url)
-            timings.append((time.perf_counter() - t0) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-        with CaptureQueriesContext(connection) as queries:
-            c.get(url)
-        results[name] = {
-            "url": url,
-            "median_ms": round(statistics.median(timings), 1),
-            "max_ms": round(max(timings), 1),
-            "queries": len(queries.captured_queries),
-        }
-        row = results[name]
-        print(f"{name:<28} {row['median_ms']:>8.1f} ms  {row['queries']:>3} queries")
+    results = measure(pages, REPEAT, digits=1)
     output = {
         "benchmark": "consultation-pages",
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-            "python": sys.version.split()[0],
-        },
+        "machine": machine(),
         "database": "sqlite",
         "data": {
             "ideas": IDEAS,

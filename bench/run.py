@@ -11,43 +11,25 @@ from __future__ import annotations
 
 import json
 import os
-import platform
-import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import fresh_django, machine, measure
 
 RESULTS = Path(__file__).resolve().parent / "results"
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
 
 
 def main() -> int:
-    tmp = tempfile.mkdtemp(prefix="palabre-bench-")
-    os.environ.update(
-        {
-            "PALABRE_ENV": "development",
-            "PALABRE_DATA_DIR": tmp,
-            "DEBUG": "false",
-            "ALLOWED_HOSTS": "testserver",
-            "PALABRE_ENV_FILE": "/nonexistent",
-        }
-    )
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "palabre.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
+    fresh_django()
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from palabre.accounts.models import User
     from palabre.contributions.models import Contribution
     from palabre.demo.loader import load_demo, shared_data_dir
 
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     report = load_demo(shared_data_dir(), answers_limit=5000)
     load_seconds = time.perf_counter() - started
@@ -72,34 +54,11 @@ def main() -> int:
         ("backoffice_dashboard", agent, "/ville-de-demo/espace/"),
         ("api_processes", anonymous, "/api/organizations/ville-de-demo/processes"),
     ]
-    results = {}
-    for name, client, url in pages:
-        client.get(url)  # warm up
-        timings = []
-        for _ in range(REPEAT):
-            t0 = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - t0) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url)
-        results[name] = {
-            "url": url,
-            "median_ms": round(statistics.median(timings), 2),
-            "p90_ms": round(sorted(timings)[int(len(timings) * 0.9) - 1], 2),
-            "queries": len(queries.captured_queries),
-        }
-        row = results[name]
-        print(f"{name:<32} {row['median_ms']:>8.2f} ms  {row['queries']:>3} queries")
-
+    results = measure(pages, REPEAT)
     output = {
         "benchmark": "foundation-pages",
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-            "python": sys.version.split()[0],
-        },
+        "machine": machine(),
         "database": "sqlite",
         "demo": {
             "source": report.source,
