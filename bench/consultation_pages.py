@@ -36,7 +36,7 @@ def load() -> dict[str, object]:
     from palabre.processes.models import Process
     from palabre.processes.services import process_create, process_set_status
     from palabre.questionnaires import services as q_services
-    from palabre.questionnaires.models import Answer, AnswerChoice, Response
+    from palabre.questionnaires.models import AnswerChoice, QuestionAnswer, Response
 
     rng = random.Random(1)
     org = organization_create(
@@ -148,10 +148,10 @@ def load() -> dict[str, object]:
     responses = Response.objects.bulk_create(
         [Response(process=survey, channel="online") for _ in range(RESPONSES)], batch_size=1000
     )
-    answers = Answer.objects.bulk_create(
-        [Answer(response=r, question=single) for r in responses]
-        + [Answer(response=r, question=scale, value=rng.randint(1, 5)) for r in responses]
-        + [Answer(response=r, question=multiple) for r in responses],
+    answers = QuestionAnswer.objects.bulk_create(
+        [QuestionAnswer(response=r, question=single) for r in responses]
+        + [QuestionAnswer(response=r, question=scale, value=rng.randint(1, 5)) for r in responses]
+        + [QuestionAnswer(response=r, question=multiple) for r in responses],
         batch_size=2000,
     )
     single_choices = list(single.choices.values_list("pk", flat=True))

@@ -28,7 +28,7 @@ from palabre.organizations.models import Neighbourhood, Organization
 from palabre.processes.models import MeetingRegistration, Process
 from palabre.processes.services import meeting_publish_minutes, meeting_save
 from palabre.questionnaires import services as questionnaire_services
-from palabre.questionnaires.models import Answer, AnswerChoice, Question, Response
+from palabre.questionnaires.models import AnswerChoice, Question, QuestionAnswer, Response
 
 NAMESPACE = uuid.UUID("6f1d8a52-4a1e-4c55-9b53-8e0f2a2b7c11")
 
@@ -154,11 +154,11 @@ def demarches_questionnaire(process: Process, mediator: User) -> int:
             for c in pending
         ]
     )
-    answers: list[Answer] = []
+    answers: list[QuestionAnswer] = []
     planned: list[tuple[int, Question, Any]] = []
     for response, contribution in zip(responses, pending, strict=True):
         answers.append(
-            Answer(
+            QuestionAnswer(
                 response=response,
                 question=open_question,
                 text=contribution.body,
@@ -171,12 +171,12 @@ def demarches_questionnaire(process: Process, mediator: User) -> int:
             value = _closed_answers(question, rng)
             if value in (None, []) or (not question.required and rng.random() < 0.1):
                 continue
-            answer = Answer(response=response, question=question)
+            answer = QuestionAnswer(response=response, question=question)
             if question.kind == Question.Kind.SCALE:
                 answer.value = value
             answers.append(answer)
             planned.append((len(answers) - 1, question, value))
-    created = Answer.objects.bulk_create(answers, batch_size=1000)
+    created = QuestionAnswer.objects.bulk_create(answers, batch_size=1000)
     selections: list[AnswerChoice] = []
     for position, question, value in planned:
         selections += questionnaire_services.answer_selections(created[position], question, value)

@@ -172,7 +172,10 @@ class Response(models.Model):
         return f"{self.process_id}#{self.pk}"
 
 
-class Answer(models.Model):
+class QuestionAnswer(models.Model):
+    """One respondent's answer to one question (not to be confused with the public answer
+    to a proposal, `Answer` in the glossary, which the restitution gives)."""
+
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     value = models.SmallIntegerField(null=True, blank=True)
@@ -199,7 +202,7 @@ class Answer(models.Model):
 class AnswerChoice(models.Model):
     """A choice picked in a single/multiple choice answer, or ranked (rank 1 = preferred)."""
 
-    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="selections")
+    answer = models.ForeignKey(QuestionAnswer, on_delete=models.CASCADE, related_name="selections")
     choice = models.ForeignKey(Choice, on_delete=models.CASCADE, related_name="selections")
     rank = models.PositiveSmallIntegerField(null=True, blank=True)
 

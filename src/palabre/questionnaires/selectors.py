@@ -14,7 +14,7 @@ from palabre.organizations.permissions import organization_user_can
 from palabre.organizations.roles import Action
 from palabre.processes.models import Process
 
-from .models import Answer, AnswerChoice, Question, Response, Section
+from .models import AnswerChoice, Question, QuestionAnswer, Response, Section
 
 
 def questions_of(*, process: Process) -> QuerySet[Question]:
@@ -84,7 +84,7 @@ def questionnaire_results(*, process: Process, channel: str = "") -> Questionnai
     distribution and mean, ranking by mean rank (lower = preferred), number of open answers.
     `channel` restricts to one channel (e.g. to compare paper and online)."""
     responses = Response.objects.filter(process=process)
-    answers = Answer.objects.filter(response__process=process)
+    answers = QuestionAnswer.objects.filter(response__process=process)
     selections = AnswerChoice.objects.filter(answer__response__process=process)
     if channel:
         responses = responses.filter(channel=channel)

@@ -20,7 +20,7 @@ from palabre.contributions.services import (
 from palabre.core.models import Channel
 from palabre.processes.models import Process
 
-from .models import Answer, AnswerChoice, Choice, Question, Response, Section
+from .models import AnswerChoice, Choice, Question, QuestionAnswer, Response, Section
 
 STAFF_CHANNELS = frozenset({Channel.PAPER, Channel.MEETING, Channel.ASSISTED})
 
@@ -262,7 +262,7 @@ def response_submit(
         raise ValidationError(_("You have already answered this questionnaire.")) from None
     selections: list[AnswerChoice] = []
     for question, value in values.items():
-        answer = Answer(response=response, question=question)
+        answer = QuestionAnswer(response=response, question=question)
         if question.kind == Question.Kind.OPEN:
             answer.text = value
             answer.contribution = contribution_create(
@@ -283,7 +283,7 @@ def response_submit(
     return response
 
 
-def answer_selections(answer: Answer, question: Question, value: Any) -> list[AnswerChoice]:
+def answer_selections(answer: QuestionAnswer, question: Question, value: Any) -> list[AnswerChoice]:
     """The choices picked in a normalised answer (ranking: in order, rank 1 first)."""
     if question.kind == Question.Kind.SINGLE:
         return [AnswerChoice(answer=answer, choice_id=value)]
