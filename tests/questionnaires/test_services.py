@@ -186,3 +186,37 @@ def test_question_building_rules(questionnaire_a):
     services.question_move(question=q["open"], offset=-1)
     order = list(process.questions.values_list("kind", flat=True))
     assert order == ["single", "multiple", "scale", "open", "ranking"]
+
+
+def test_assisted_answers_need_consent_and_belong_to_the_mediators_session(questionnaire_a, org_a):
+    from palabre.contributions.services import mediation_start
+
+    process, q = questionnaire_a
+    mediator = make_member(org_a, Role.MEDIATOR)
+    session = mediation_start(organization=org_a, mediator=mediator, place="Médiathèque")
+    with pytest.raises(ValidationError) as error:
+        services.response_submit(
+            process=process, answers=full_answers(q), channel="assisted", entered_by=mediator
+        )
+    assert "consent" in error.value.message_dict
+    response = services.response_submit(
+        process=process,
+        answers=full_answers(q),
+        channel="assisted",
+        entered_by=mediator,
+        consent=True,
+        mediation=session,
+    )
+    assert response.consent_at is not None and response.mediation == session
+    answer = Contribution.objects.get(kind="answer")
+    assert answer.mediation == session and answer.entered_by == mediator
+    other = make_member(org_a, Role.MEDIATOR)
+    with pytest.raises(ValidationError):
+        services.response_submit(
+            process=process,
+            answers=full_answers(q),
+            channel="assisted",
+            entered_by=other,
+            consent=True,
+            mediation=session,
+        )

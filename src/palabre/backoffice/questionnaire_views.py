@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from palabre.contributions.models import MediationSession
 from palabre.core.forms import apply_validation_error
 from palabre.core.http import require_post
 from palabre.core.models import Channel
@@ -129,6 +130,13 @@ class EntryForm(django_forms.Form):
         required=False,
         help_text=gettext_lazy("The number written in the box at the top of the paper form."),
     )
+    consent = django_forms.BooleanField(
+        label=gettext_lazy(
+            "Assisted: the person agrees that their answers are recorded and published "
+            "without their name."
+        ),
+        required=False,
+    )
     neighbourhood: django_forms.ModelChoiceField = django_forms.ModelChoiceField(
         label=gettext_lazy("Neighbourhood"), queryset=Neighbourhood.objects.none(), required=False
     )
@@ -159,11 +167,16 @@ def response_entry(request: HttpRequest, organization: Organization, slug: str) 
                 neighbourhood=entry.cleaned_data["neighbourhood"],
                 source_ref=entry.cleaned_data["source_ref"],
                 token=form.cleaned_data.get("token"),
+                consent=entry.cleaned_data["consent"],
+                mediation=MediationSession.objects.filter(
+                    organization=organization, mediator=request.user.pk, ended_at__isnull=True
+                ).first(),
             )
         except ValidationError as error:
             apply_validation_error(form, error)
-            if hasattr(error, "error_dict") and "source_ref" in error.error_dict:
-                entry.add_error("source_ref", error.error_dict["source_ref"])
+            for field in ("source_ref", "consent"):
+                if hasattr(error, "error_dict") and field in error.error_dict:
+                    entry.add_error(field, error.error_dict[field])
         else:
             neighbourhood = entry.cleaned_data["neighbourhood"]
             request.session["entry_defaults"] = {

@@ -150,6 +150,7 @@ def demarches_questionnaire(process: Process, mediator: User) -> int:
                 phase=c.phase,
                 neighbourhood=c.neighbourhood,
                 entered_by=mediator if c.channel in staff_channels else None,
+                consent_at=c.created_at if c.channel == Channel.ASSISTED else None,
             )
             for c in pending
         ]

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from palabre.contributions.models import Contribution
+from palabre.contributions.models import Contribution, MediationSession
 from palabre.core.models import Channel
 from palabre.organizations.models import Neighbourhood
 from palabre.processes.models import Phase, Process
@@ -144,6 +144,19 @@ class Response(models.Model):
         max_length=60,
         blank=True,
         help_text=_("Written on the paper form, so that a form is never typed in twice."),
+    )
+    mediation = models.ForeignKey(
+        MediationSession,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responses",
+    )
+    consent_at = models.DateTimeField(
+        _("consent noted at"),
+        null=True,
+        blank=True,
+        help_text=_("Assisted responses: when the person agreed to have them recorded."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     submission_token = models.UUIDField(null=True, blank=True, editable=False)

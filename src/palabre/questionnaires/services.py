@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palabre.contributions.models import Contribution
@@ -201,6 +202,8 @@ def response_submit(
     neighbourhood: Any = None,
     source_ref: str = "",
     token: Any = None,
+    consent: bool = False,
+    mediation: Any = None,
 ) -> Response:
     """Record one respondent's answers (`answers`: question id → raw value).
 
@@ -211,6 +214,16 @@ def response_submit(
         if existing is not None:
             return existing
     _check_may_respond(process, channel, entered_by)
+    if channel == Channel.ASSISTED and not consent:
+        raise ValidationError(
+            {"consent": _("Record a contribution only once the person has agreed to it.")}
+        )
+    if mediation is not None and (
+        mediation.mediator_id != getattr(entered_by, "pk", None)
+        or mediation.ended_at is not None
+        or mediation.organization_id != process.organization_id
+    ):
+        raise ValidationError(_("This mediation session is not yours or has ended."))
     if (
         respondent is not None
         and Response.objects.filter(process=process, respondent=respondent).exists()
@@ -257,6 +270,8 @@ def response_submit(
                 neighbourhood=neighbourhood,
                 source_ref=source_ref,
                 submission_token=token,
+                consent_at=timezone.now() if channel == Channel.ASSISTED else None,
+                mediation=mediation if channel == Channel.ASSISTED else None,
             )
     except IntegrityError:
         raise ValidationError(_("You have already answered this questionnaire.")) from None
@@ -274,6 +289,9 @@ def response_submit(
                 channel=channel,
                 phase=phase,
                 neighbourhood=neighbourhood,
+                entered_by=response.entered_by,
+                mediation=response.mediation,
+                consent_at=response.consent_at,
             )
         elif question.kind == Question.Kind.SCALE:
             answer.value = value
