@@ -41,3 +41,53 @@ def test_agent_creates_and_publishes_a_process_in_the_browser(live_server, page)
         assert violations == [], f"{path}: " + "\n".join(violations)
     page.goto(base + "/ville-de-test/demarches/")
     assert "Enquête sur les mobilités" in page.content()
+
+
+def test_consultation_pages_are_accessible(live_server, page):
+    """axe on the questionnaire builder, typing-in screens, meetings, results, the meeting
+    page and the notifications page, filled with a small consultation."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from palabre.contributions.services import idea_submit
+    from palabre.processes.services import meeting_save
+    from tests.factories import UserFactory, make_process
+    from tests.questionnaires.conftest import build_questionnaire
+
+    org = make_organization("Ville de Test", slug="ville-de-test", neighbourhoods=["Centre"])
+    agent = make_member(org, Role.ADMIN, email="agente@ville-de-test.fr")
+    survey = make_process(org, title="Enquête", template="questionnaire")
+    build_questionnaire(survey)
+    box = make_process(org, title="Idées")
+    idea_submit(process=box, author=UserFactory(), title="Des bancs", body="Place du marché")
+    start = timezone.now() + dt.timedelta(days=2)
+    meeting = meeting_save(
+        process=box,
+        title="Atelier",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        place="Salle des fêtes",
+        capacity=30,
+    )
+    base = live_server.url
+    page.goto(base + "/comptes/login/")
+    page.fill("#id_login", agent.email)
+    page.fill("#id_password", PASSWORD)
+    page.click("main form button[type=submit]")
+    paths = [
+        f"espace/demarches/{survey.slug}/questionnaire/",
+        f"espace/demarches/{survey.slug}/questionnaire/saisie/",
+        f"demarches/{survey.slug}/resultats/",
+        f"demarches/{survey.slug}/questionnaire/",
+        f"espace/demarches/{box.slug}/reunions/",
+        f"espace/demarches/{box.slug}/reunions/{meeting.pk}/",
+        f"espace/demarches/{box.slug}/saisie/",
+        f"demarches/{box.slug}/reunions/{meeting.pk}/",
+        f"demarches/{box.slug}/",
+    ]
+    for path in [*paths, "/mon-compte/notifications/"]:
+        url = base + path if path.startswith("/") else f"{base}/ville-de-test/{path}"
+        page.goto(url)
+        violations = axe_violations(page)
+        assert violations == [], f"{path}\n" + "\n".join(violations)

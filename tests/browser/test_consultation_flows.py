@@ -132,3 +132,28 @@ def test_mediator_records_an_idea_on_a_tablet(live_server, browser, javascript):
     page.click("text=Terminer la session")
     assert "Session terminée" in page.content()
     context.close()
+
+
+def test_place_an_idea_on_the_map(live_server, page, settings):
+    """With JavaScript and a tile server, a click on the map fills in the point; the idea page
+    shows it on a map. (Tiles point at this test server: they need not load.)"""
+    settings.PALABRE_MAP_TILE_URL = live_server.url + "/static/palabre/favicon.svg?{z}/{x}/{y}"
+    org = make_organization("Ville de Test", slug="ville-de-test")
+    org.map_latitude, org.map_longitude, org.map_zoom = 48.85, 2.35, 14
+    org.save()
+    process = make_process(org, title="Vos idées")
+    page.set_default_timeout(15_000)
+    base = live_server.url
+    sign_in(page, base, UserFactory(pseudonym="Louise"))
+    page.goto(f"{base}/ville-de-test/demarches/{process.slug}/idees/nouvelle/")
+    page.wait_for_selector("[data-map-picker]:not([hidden]) .leaflet-container, .leaflet-container")
+    check_axe(page, True)
+    page.fill("#id_title", "Un banc ici")
+    page.fill("#id_body", "À l'ombre.")
+    page.click("[data-map-picker]", position={"x": 120, "y": 100})
+    assert page.input_value("input[name=latitude]") != ""
+    page.click("main form button[type=submit]:has-text('Publier mon idée')")
+    idea = Contribution.objects.get()
+    assert idea.latitude is not None and 48.8 < float(idea.latitude) < 48.9
+    page.wait_for_selector("[data-map-point].leaflet-container")
+    check_axe(page, True)
