@@ -128,3 +128,42 @@ def test_account_pages_need_login(client):
     for name in ("accounts:profile", "accounts:data_export", "accounts:delete"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and "/comptes/login/" in response["Location"]
+
+
+def test_export_and_deletion_cover_meetings_questionnaires_and_follows(citizen, org_a):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from palabre.accounts.services import user_delete_account, user_export_data
+    from palabre.notifications.models import Follow
+    from palabre.notifications.services import follow_set, preference_set
+    from palabre.processes.models import MeetingRegistration
+    from palabre.processes.services import meeting_register, meeting_save
+    from palabre.questionnaires.models import Response
+    from palabre.questionnaires.services import question_create, response_submit
+
+    from ..factories import make_process
+
+    box = make_process(org_a, title="Idées")
+    start = timezone.now() + dt.timedelta(days=3)
+    meeting = meeting_save(
+        process=box, title="Atelier", starts_at=start, ends_at=start, place="Salle"
+    )
+    meeting_register(meeting=meeting, user=citizen)
+    survey = make_process(org_a, title="Enquête", template="questionnaire")
+    q = question_create(process=survey, kind="single", text="Oui ?", choices=["Oui", "Non"])
+    response_submit(
+        process=survey, answers={q.pk: q.choices.get(label="Non").pk}, respondent=citizen
+    )
+    follow_set(user=citizen, target=box, following=True)
+    preference_set(user=citizen, email_frequency="daily")
+    data = user_export_data(user=citizen)
+    assert data["meeting_registrations"][0]["meeting"] == "Atelier"
+    assert data["questionnaire_responses"][0]["answers"][0]["choices"] == ["Non"]
+    assert data["notifications"]["email_frequency"] == "daily"
+    assert data["notifications"]["follows"][0]["process"] == "Idées"
+    user_delete_account(user=citizen)
+    assert not MeetingRegistration.objects.exists() and not Follow.objects.exists()
+    response = Response.objects.get()
+    assert response.respondent is None and response.answers.count() == 1

@@ -17,7 +17,9 @@ def user_export_data(*, user: User) -> dict[str, Any]:
     """Everything Palabre holds about `user`, as JSON-ready data (GDPR art. 15 and 20)."""
     from allauth.account.models import EmailAddress
 
-    return {
+    from .signals import personal_data_export
+
+    data: dict[str, Any] = {
         "format": "palabre-personal-data/1",
         "exported_at": timezone.now().isoformat(),
         "account": {
@@ -53,6 +55,12 @@ def user_export_data(*, user: User) -> dict[str, Any]:
             for c in user.contributions.select_related("process__organization").order_by("pk")
         ],
     }
+    sections: list[tuple[Any, Any]] = personal_data_export.send(sender=User, user=user)
+    for _receiver, section in sections:
+        if section:
+            name, value = section
+            data[name] = value
+    return data
 
 
 @transaction.atomic
@@ -61,6 +69,9 @@ def user_delete_account(*, user: User) -> None:
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
 
+    from .signals import account_anonymised
+
+    account_anonymised.send(sender=User, user=user)
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     Membership.objects.filter(user=user).delete()

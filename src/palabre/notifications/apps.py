@@ -15,3 +15,10 @@ class NotificationsConfig(AppConfig):
         contribution_published.connect(
             on_contribution_published, dispatch_uid="notifications.contribution_published"
         )
+
+        from palabre.accounts.signals import account_anonymised, personal_data_export
+
+        from . import personal_data
+
+        personal_data_export.connect(personal_data.export, dispatch_uid="notifications.export")
+        account_anonymised.connect(personal_data.forget, dispatch_uid="notifications.forget")

@@ -6,3 +6,11 @@ class ProcessesConfig(AppConfig):
     name = "palabre.processes"
     label = "processes"
     verbose_name = _("Participation processes")
+
+    def ready(self) -> None:
+        from palabre.accounts.signals import account_anonymised, personal_data_export
+
+        from . import personal_data
+
+        personal_data_export.connect(personal_data.export, dispatch_uid="processes.export")
+        account_anonymised.connect(personal_data.forget, dispatch_uid="processes.forget")
