@@ -3,6 +3,7 @@
     palabre manage <django command> [args]   run a Django management command
     palabre demo [--port N] [--no-serve]       migrate, load the demo and serve it
     palabre inspect INPUT [--text-column COL] …  what a file of contributions holds
+    palabre budget FILE.pb --rule greedy|mes [-o OUT.json]  count a participatory budget
     palabre version
 
 Analysis subcommands (inspect; later synthesize, opinions, barometer…) do not need Django:
@@ -37,9 +38,11 @@ def main(argv: list[str] | None = None) -> int:
         _django(argv[1:])
         return 0
     from palabre_analysis.cli import (
+        add_budget_parser,
         add_evaluate_parser,
         add_inspect_parser,
         add_synthesize_parser,
+        run_budget,
         run_evaluate,
         run_inspect,
         run_synthesize,
@@ -48,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     add_inspect_parser(sub)
     add_synthesize_parser(sub)
     add_evaluate_parser(sub)
+    add_budget_parser(sub)
     if not argv:
         parser.print_help()
         return 0
@@ -58,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_synthesize(args)
     if args.command == "evaluate":
         return run_evaluate(args)
+    if args.command == "budget":
+        return run_budget(args)
     if args.command == "version":
         import palabre
 

@@ -341,3 +341,65 @@ def run_evaluate(
                 + "\n"
             )
     return 0
+
+
+def add_budget_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "budget",
+        help=_("count a participatory budget (Pabulib .pb file)"),
+        description=_(
+            "Count the ballots of a Pabulib .pb file with a rule and print the selected "
+            "projects and the totals."
+        ),
+    )
+    parser.add_argument("input", metavar="FILE.pb")
+    parser.add_argument(
+        "--rule",
+        default="greedy",
+        choices=["greedy", "greedy-no-skip", "greedy-threshold", "mes"],
+        help=_("counting rule (default: greedy; mes = Method of Equal Shares)"),
+    )
+    parser.add_argument(
+        "--threshold", type=int, default=0, help=_("greedy-threshold: minimum votes")
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.json",
+        help=_("write {rule, budget, selected, total_cost} as JSON"),
+    )
+
+
+def run_budget(
+    args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    from .budget import PabulibError, count, read_pb
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        election = read_pb(args.input)
+    except PabulibError as error:
+        err.write(f"{args.input}: {error}\n")
+        return EXIT_BAD_INPUT
+    except OSError as error:
+        err.write(f"{args.input}: {error.strerror}\n")
+        return EXIT_BAD_INPUT
+    outcome = count(election, args.rule, threshold=args.threshold)
+    for pid in outcome.selected:
+        out.write(f"{pid}\n")
+    result = outcome.as_json()
+    out.write(
+        _("{n} projects selected, {total} spent of a budget of {budget} ({rule})").format(
+            n=len(outcome.selected),
+            total=result["total_cost"],
+            budget=result["budget"],
+            rule=outcome.rule,
+        )
+        + "\n"
+    )
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            json.dump(result, handle, ensure_ascii=False, indent=2)
+            handle.write("\n")
+    return 0
