@@ -316,7 +316,11 @@ class _Equalshares:
                 ms.append(groups[grouped])
         self.max_weight = max((max(r[1]) for r in rows.values()), default=1)
         self.supporters = {
-            pid: (np.array(i, dtype=np.int64), np.array(w, dtype=np.int64), np.array(m))
+            pid: (
+                np.array(i, dtype=np.int64),
+                np.array(w, dtype=np.int64),
+                np.array(m, dtype=np.float64),
+            )
             for pid, (i, w, m) in rows.items()
         }
         self.candidates = set(self.supporters)
@@ -341,39 +345,74 @@ class _Equalshares:
         ]
         return keys, items
 
+    # Floats choose quickly; exact rationals decide. A float result within this relative
+    # distance of a decision boundary is recomputed exactly.
+    CLOSE = 1e-9
+
+    def _float_price(self, pid: str, klass: Any, budget_f: Any) -> tuple[float, float]:
+        """(available money, price ρ) of a project in floating point, vectorised."""
+        import numpy as np
+
+        idx, weights, mult = self.supporters[pid]
+        cost = float(self.costs[pid])
+        b = budget_f[klass[idx]]
+        available = float((b * mult).sum())
+        if cost == 0:
+            return available, 0.0
+        u = weights * cost
+        order = np.argsort(b / u, kind="stable")
+        b, u, m = b[order], u[order], mult[order]
+        paid = np.concatenate(([0.0], np.cumsum(b * m)[:-1]))
+        denominator = np.cumsum((u * m)[::-1])[::-1]
+        rho = (cost - paid) / denominator
+        fits = np.flatnonzero(rho * u <= b)
+        return available, float(rho[fits[0]]) if fits.size else float("inf")
+
     def run(self, share: Fraction) -> list[str]:
         import numpy as np
 
         budget: list[Any] = [mpq(share.numerator, share.denominator)]
+        budget_f = np.array([float(budget[0])])
         self._class_of: dict[Any, int] = {budget[0]: 0}  # equal budgets share one class
         klass = np.zeros(self.n_groups, dtype=np.int64)
-        afford = {pid: mpq(1, self.total_weight[pid]) for pid in self.candidates}
+        afford = {pid: 1.0 / self.total_weight[pid] for pid in self.candidates}  # lower bounds
         remaining = set(self.candidates)
         selected: list[str] = []
+        close = self.CLOSE
         while remaining:
-            best: Any = None
-            tied: list[str] = []
+            best = float("inf")
+            priced: list[tuple[float, str]] = []
             for pid in sorted(remaining, key=lambda p: (afford[p], p)):
-                cost = self.costs[pid]
-                _keys, items = self._classes(pid, klass)
-                available = sum((budget[c] * m for c, _w, m in items), mpq(0))
-                if available < cost:
-                    remaining.discard(pid)
-                    continue
-                if best is not None and afford[pid] > best:
+                if afford[pid] > best * (1 + close):
                     break
-                rho = self._price(cost, items, budget)
-                afford[pid] = rho
-                if best is None or rho < best:
-                    best, tied = rho, [pid]
-                elif rho == best:
-                    tied.append(pid)
-            if best is None:
+                cost = self.costs[pid]
+                available, rho = self._float_price(pid, klass, budget_f)
+                if available < float(cost) * (1 + close):
+                    _keys, items = self._classes(pid, klass)
+                    if sum((budget[c] * m for c, _w, m in items), mpq(0)) < cost:
+                        remaining.discard(pid)
+                        continue
+                    rho = float(self._price(cost, items, budget))
+                afford[pid] = rho * (1 - close)
+                priced.append((rho, pid))
+                best = min(best, rho)
+            if not priced:
                 break
-            chosen = min(tied)
+            # exact decision among the projects whose float price is close to the best
+            contenders = [pid for rho, pid in priced if rho <= best * (1 + 2 * close)]
+            exact = {}
+            for pid in contenders:
+                _keys, items = self._classes(pid, klass)
+                exact[pid] = self._price(self.costs[pid], items, budget)
+            lowest = min(exact.values())
+            chosen = min(pid for pid, rho in exact.items() if rho == lowest)
             selected.append(chosen)
             remaining.discard(chosen)
-            self._pay(chosen, best, budget, klass)
+            self._pay(chosen, lowest, budget, klass)
+            if len(budget) > budget_f.size:
+                budget_f = np.concatenate(
+                    (budget_f, np.array([float(v) for v in budget[budget_f.size :]]))
+                )
         return selected
 
     @staticmethod
