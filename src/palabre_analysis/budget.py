@@ -387,7 +387,10 @@ class _Equalshares:
                     break
                 cost = self.costs[pid]
                 available, rho = self._float_price(pid, klass, budget_f)
-                if available < float(cost) * (1 + close):
+                if available < float(cost) * (1 - close):
+                    remaining.discard(pid)  # clearly unaffordable
+                    continue
+                if available < float(cost) * (1 + close):  # too close to call: exactly
                     _keys, items = self._classes(pid, klass)
                     if sum((budget[c] * m for c, _w, m in items), mpq(0)) < cost:
                         remaining.discard(pid)
