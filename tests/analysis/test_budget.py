@@ -153,3 +153,29 @@ def test_outcomes_equal_pabutools_on_every_shared_instance(shared_data, name):
     mes = count(e, "mes")
     assert sorted(mes.selected) == reference["mes"]
     assert str(mes.total_cost) == reference["mes_total_cost"]
+
+
+RULE_OF_META = {
+    "greedy": "greedy",
+    "greedy-no-skip": "greedy-no-skip",
+    "equalshares/add1": "mes",
+    # Wieliczka's "comparison" step (MES checked against greedy) did not change its outcome
+    "equalshares/add1-comparison": "mes",
+}
+
+
+@pytest.mark.shared_data
+def test_counting_with_the_citys_rule_gives_the_citys_selection(shared_data):
+    """Where the file records what the city funded (`selected`), counting with the rule its
+    META names reproduces it: Assen, Kraków (ordinal, 3/2/1 points), Warsaw Mokotów,
+    Wieliczka and Wrocław (stops at the first project that does not fit)."""
+    checked = []
+    for path in sorted((shared_data / "pabulib").glob("*.pb")):
+        e = read_pb(path)
+        city = e.city_selection()
+        if city is None:
+            continue
+        outcome = count(e, RULE_OF_META[e.meta["rule"]])
+        assert sorted(outcome.selected) == city, path.name
+        checked.append(path.name)
+    assert len(checked) == 5
