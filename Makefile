@@ -64,6 +64,7 @@ bench: $(STAMP) ## run the benchmarks under bench/, results in bench/results/ (B
 	$(BIN)/python bench/synthesis_scale.py
 	$(BIN)/python bench/synthesis_quality.py
 	$(BIN)/python bench/budget_scale.py
+	$(BIN)/python bench/opinions_polis.py
 
 clean: ## remove the virtual environment and local data
 	rm -rf $(VENV) var

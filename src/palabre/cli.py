@@ -4,6 +4,7 @@
     palabre demo [--port N] [--no-serve]       migrate, load the demo and serve it
     palabre inspect INPUT [--text-column COL] …  what a file of contributions holds
     palabre budget FILE.pb --rule greedy|mes [-o OUT.json]  count a participatory budget
+    palabre opinions INPUT [--min-votes N] [--format json|html] [-o OUT]  opinion groups
     palabre version
 
 Analysis subcommands (inspect; later synthesize, opinions, barometer…) do not need Django:
@@ -41,10 +42,12 @@ def main(argv: list[str] | None = None) -> int:
         add_budget_parser,
         add_evaluate_parser,
         add_inspect_parser,
+        add_opinions_parser,
         add_synthesize_parser,
         run_budget,
         run_evaluate,
         run_inspect,
+        run_opinions,
         run_synthesize,
     )
 
@@ -52,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     add_synthesize_parser(sub)
     add_evaluate_parser(sub)
     add_budget_parser(sub)
+    add_opinions_parser(sub)
     if not argv:
         parser.print_help()
         return 0
@@ -64,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_evaluate(args)
     if args.command == "budget":
         return run_budget(args)
+    if args.command == "opinions":
+        return run_opinions(args)
     if args.command == "version":
         import palabre
 

@@ -403,3 +403,53 @@ def run_budget(
             json.dump(result, handle, ensure_ascii=False, indent=2)
             handle.write("\n")
     return 0
+
+
+def add_opinions_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "opinions",
+        help=_("opinion groups, consensus and divisive statements from agree/disagree votes"),
+        description=_(
+            "Read votes (a Pol.is export folder, or a CSV of participant,statement,vote) and "
+            "compute opinion groups, their representative statements, consensus and "
+            "divisive statements."
+        ),
+    )
+    parser.add_argument("input", metavar="INPUT")
+    parser.add_argument(
+        "--min-votes",
+        type=int,
+        default=7,
+        help=_("participants with fewer votes are counted but not grouped (default 7)"),
+    )
+    parser.add_argument("--random-state", type=int, default=0)
+    parser.add_argument("--format", choices=["json", "html"], default="json")
+    parser.add_argument("-o", "--output", metavar="OUT")
+
+
+def run_opinions(
+    args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    from .opinions import OpinionInputError, OpinionMap, read_votes
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        votes = read_votes(args.input)
+    except (OpinionInputError, OSError) as error:
+        err.write(f"{error}\n")
+        return EXIT_BAD_INPUT
+    model = OpinionMap(min_votes=args.min_votes, random_state=args.random_state).fit(votes)
+    report = model.report(votes)
+    if args.format == "html":
+        from .opinions_html import render
+
+        text = render(report, votes)
+    else:
+        text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        out.write(text)
+    return 0
