@@ -65,6 +65,7 @@ bench: $(STAMP) ## run the benchmarks under bench/, results in bench/results/ (B
 	$(BIN)/python bench/synthesis_quality.py
 	$(BIN)/python bench/budget_scale.py
 	$(BIN)/python bench/opinions_polis.py
+	$(BIN)/python bench/opinions_scale.py
 
 clean: ## remove the virtual environment and local data
 	rm -rf $(VENV) var

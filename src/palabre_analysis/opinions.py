@@ -225,7 +225,7 @@ class OpinionMap:
         points = self.coords_[active]
         best: tuple[float, Any] | None = None
         rng = np.random.default_rng(self.random_state)
-        sample = rng.choice(len(points), 5000, replace=False) if len(points) > 5000 else slice(None)
+        sample = rng.choice(len(points), 2000, replace=False) if len(points) > 2000 else slice(None)
         for k in range(2, min(self.max_groups, len(points) - 1) + 1):
             model = KMeans(n_clusters=k, n_init=10, random_state=self.random_state).fit(points)
             labels = model.labels_
