@@ -482,7 +482,25 @@ def equal_shares(election: Election, *, completion: bool = True) -> Outcome:
     )
 
 
+META_RULES = {
+    "greedy": "greedy",
+    "greedy-no-skip": "greedy-no-skip",
+    "greedy-threshold": "greedy-threshold",
+    "equalshares": "mes",
+    "equalshares/add1": "mes",
+    # the "comparison" step (MES checked against greedy) is not applied: see the notes
+    "equalshares/add1-comparison": "mes",
+}
+
+
+def rule_of(election: Election) -> str:
+    """The counting rule the file's META names (greedy when it names none we know)."""
+    return META_RULES.get(election.meta.get("rule", "").strip(), "greedy")
+
+
 def count(election: Election, rule: str, *, threshold: int = 0) -> Outcome:
+    if rule == "meta":
+        rule = rule_of(election)
     rule = {"equalshares": "mes", "equal-shares": "mes"}.get(rule, rule)
     if rule == "greedy":
         return greedy(election)

@@ -356,8 +356,11 @@ def add_budget_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--rule",
         default="greedy",
-        choices=["greedy", "greedy-no-skip", "greedy-threshold", "mes"],
-        help=_("counting rule (default: greedy; mes = Method of Equal Shares)"),
+        choices=["greedy", "greedy-no-skip", "greedy-threshold", "mes", "meta"],
+        help=_(
+            "counting rule (default: greedy; mes = Method of Equal Shares; meta = the rule "
+            "the file names)"
+        ),
     )
     parser.add_argument(
         "--threshold", type=int, default=0, help=_("greedy-threshold: minimum votes")
