@@ -143,3 +143,23 @@ def test_mediator_flow_without_javascript(client, as_user, published_a, mediator
     client.post(reverse("backoffice:mediation_end", kwargs={"org": "ville-a"}))
     assert MediationSession.objects.get().ended_at is not None
     assert client.get(url).status_code == 302
+
+
+def test_archiving_the_process_deletes_follow_up_contacts(published_a, mediator, org_a):
+    from palabre.processes.services import process_set_status
+
+    session = mediation_start(organization=org_a, mediator=mediator, place="Marché")
+    idea = assisted_idea_record(
+        session=session,
+        mediator=mediator,
+        process=published_a,
+        title="Un abri",
+        body="À l'arrêt de bus.",
+        consent=True,
+        contact_email="voisine@exemple.fr",
+    )
+    process = process_set_status(process=published_a, status="closed")
+    assert FollowUpContact.objects.filter(contribution=idea).exists()
+    process_set_status(process=process, status="archived")
+    assert not FollowUpContact.objects.exists()
+    assert Contribution.objects.filter(pk=idea.pk).exists()

@@ -536,3 +536,12 @@ def coauthor_respond(*, idea: Contribution, user: Any, accept: bool) -> None:
             invitation.save(update_fields=["accepted_at"])
     else:
         invitation.delete()
+
+
+def follow_up_contacts_forget(sender: Any, process: Process, **kwargs: Any) -> int:
+    """Archiving a process deletes the e-mail addresses left by people who contributed on
+    paper or with a mediator: they were kept only to tell them the outcome."""
+    from .models import FollowUpContact
+
+    deleted, _details = FollowUpContact.objects.filter(contribution__process=process).delete()
+    return deleted

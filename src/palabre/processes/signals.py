@@ -1,0 +1,10 @@
+"""Events of a process that other apps react to, without processes importing them.
+
+`process_archived` is sent (inside the transaction) when a process is archived: apps delete
+the personal data they only kept to follow the process up (contacts for feedback…)."""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+process_archived = Signal()
