@@ -404,14 +404,15 @@ class _Equalshares:
             # exact decision among the projects whose float price is close to the best
             contenders = [pid for rho, pid in priced if rho <= best * (1 + 2 * close)]
             exact = {}
+            classes = {}
             for pid in contenders:
-                _keys, items = self._classes(pid, klass)
-                exact[pid] = self._price(self.costs[pid], items, budget)
+                classes[pid] = self._classes(pid, klass)
+                exact[pid] = self._price(self.costs[pid], classes[pid][1], budget)
             lowest = min(exact.values())
             chosen = min(pid for pid, rho in exact.items() if rho == lowest)
             selected.append(chosen)
             remaining.discard(chosen)
-            self._pay(chosen, lowest, budget, klass)
+            self._pay(chosen, lowest, budget, klass, classes[chosen])
             if len(budget) > budget_f.size:
                 budget_f = np.concatenate(
                     (budget_f, np.array([float(v) for v in budget[budget_f.size :]]))
@@ -435,13 +436,20 @@ class _Equalshares:
             denominator -= weight * cost * m
         raise AssertionError("unaffordable project priced")  # checked by the caller
 
-    def _pay(self, pid: str, rho: Any, budget: list[Any], klass: Any) -> None:
+    def _pay(
+        self,
+        pid: str,
+        rho: Any,
+        budget: list[Any],
+        klass: Any,
+        classes: tuple[Any, list[tuple[int, int, int]]],
+    ) -> None:
         """Supporters pay min(budget, ρ × satisfaction); each (class, weight) of supporters
         moves to a new budget class."""
         import numpy as np
 
         cost = self.costs[pid]
-        keys, items = self._classes(pid, klass)
+        keys, items = classes  # computed by the caller for the exact price, state unchanged
         base = self.max_weight + 1
         new_class = np.zeros(int(keys.max()) + 1, dtype=np.int64)
         for c, weight, _m in items:
@@ -511,11 +519,3 @@ def count(election: Election, rule: str, *, threshold: int = 0) -> Outcome:
     if rule == "mes":
         return equal_shares(election)
     raise ValueError(_("unknown rule %(rule)r") % {"rule": rule})
-
-
-def explain_difference(a: Outcome, b: Outcome) -> dict[str, list[str]]:
-    """Projects one rule buys and the other does not."""
-    return {
-        f"only_{a.rule}": sorted(set(a.selected) - set(b.selected)),
-        f"only_{b.rule}": sorted(set(b.selected) - set(a.selected)),
-    }

@@ -168,6 +168,15 @@ class Contribution(models.Model):
         return self.title or self.body[:60]
 
     @property
+    def idea(self) -> Contribution | None:
+        """The idea this contribution is (or belongs to, for comments and replies), following
+        the parent chain; None for contributions outside any idea."""
+        node: Contribution | None = self
+        while node is not None and node.kind != Contribution.Kind.IDEA:
+            node = node.parent
+        return node
+
+    @property
     def author_name(self) -> str:
         """The name shown in public: the author's pseudonym, never an e-mail address."""
         if self.author is not None:

@@ -28,9 +28,3 @@ def notifications_of(*, user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).select_related(
         "process__organization", "contribution__author", "contribution__parent__parent", "phase"
     )
-
-
-def unread_count(*, user: Any) -> int:
-    if not user.is_authenticated:
-        return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()

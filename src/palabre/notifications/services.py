@@ -142,7 +142,7 @@ def on_contribution_published(sender: Any, contribution: Contribution, **kwargs:
             recipients[user_id] = Notification.Kind.NEW_IDEA
     elif contribution.kind == Contribution.Kind.COMMENT and contribution.parent is not None:
         parent = contribution.parent
-        idea = parent if parent.kind == Contribution.Kind.IDEA else parent.parent
+        idea = parent.idea
         if idea is not None:
             for user_id in _followers(idea=idea.pk):
                 recipients[user_id] = Notification.Kind.COMMENT_ON_FOLLOWED

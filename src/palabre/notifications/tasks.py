@@ -22,12 +22,9 @@ def notification_url(notification: Notification) -> str:
     process = notification.process
     org = process.organization.slug
     contribution = notification.contribution
-    if contribution is not None:
-        idea = contribution if contribution.kind == "idea" else contribution.parent
-        while idea is not None and idea.kind != "idea":
-            idea = idea.parent
-        if idea is not None:
-            return reverse("idea_detail", kwargs={"org": org, "slug": process.slug, "pk": idea.pk})
+    idea = contribution.idea if contribution is not None else None
+    if idea is not None:
+        return reverse("idea_detail", kwargs={"org": org, "slug": process.slug, "pk": idea.pk})
     return reverse("process_detail", kwargs={"org": org, "slug": process.slug})
 
 

@@ -314,11 +314,9 @@ def contribution_report(request: HttpRequest, org: str, slug: str, pk: int) -> H
             details=form.cleaned_data["details"],
         )
         messages.success(request, _("Thank you: the moderators will look at your report."))
-        root = contribution  # back to the idea a comment (or a reply) belongs to
-        while root.parent_id is not None and root.parent is not None:
-            root = root.parent
-        if root.kind == Contribution.Kind.IDEA:
-            return redirect("idea_detail", org=org, slug=slug, pk=root.pk)
+        idea = contribution.idea  # back to the idea a comment (or a reply) belongs to
+        if idea is not None:
+            return redirect("idea_detail", org=org, slug=slug, pk=idea.pk)
         return redirect("process_detail", org=org, slug=slug)
     return render(
         request,
