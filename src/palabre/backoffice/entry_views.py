@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from palabre.contributions import services as contribution_services
 from palabre.contributions.models import Contribution, MediationSession
 from palabre.contributions.rules import IDEA_TEMPLATES, Activity, activity_closed_reason
+from palabre.contributions.selectors import mediation_session_open
 from palabre.core.forms import apply_validation_error
 from palabre.core.http import require_post
 from palabre.organizations.models import Organization
@@ -129,9 +130,7 @@ def bulk_entry(request: HttpRequest, organization: Organization, slug: str) -> H
 
 
 def _active_session(request: HttpRequest, organization: Organization) -> MediationSession | None:
-    return MediationSession.objects.filter(
-        organization=organization, mediator=request.user.pk, ended_at__isnull=True
-    ).first()
+    return mediation_session_open(organization=organization, mediator=request.user)
 
 
 @backoffice(Action.ASSISTED_ENTRY)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from palabre.contributions.models import MediationSession
+from palabre.contributions.selectors import mediation_session_open
 from palabre.core.forms import apply_validation_error
 from palabre.core.http import require_post
 from palabre.core.models import Channel
@@ -168,9 +168,7 @@ def response_entry(request: HttpRequest, organization: Organization, slug: str) 
                 source_ref=entry.cleaned_data["source_ref"],
                 token=form.cleaned_data.get("token"),
                 consent=entry.cleaned_data["consent"],
-                mediation=MediationSession.objects.filter(
-                    organization=organization, mediator=request.user.pk, ended_at__isnull=True
-                ).first(),
+                mediation=mediation_session_open(organization=organization, mediator=request.user),
             )
         except ValidationError as error:
             apply_validation_error(form, error)

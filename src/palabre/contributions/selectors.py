@@ -264,3 +264,12 @@ def coauthor_invitation(*, idea: Contribution, user: Any) -> Any:
     if not user.is_authenticated:
         return None
     return Coauthorship.objects.filter(idea=idea, user=user.pk, accepted_at__isnull=True).first()
+
+
+def mediation_session_open(*, organization: Any, mediator: Any) -> Any:
+    """The mediator's session in progress in this organisation, if any."""
+    from .models import MediationSession
+
+    return MediationSession.objects.filter(
+        organization=organization, mediator=mediator.pk, ended_at__isnull=True
+    ).first()

@@ -428,6 +428,12 @@ def mediation_start(*, organization: Any, mediator: Any, place: str) -> Any:
     )
 
 
+def mediation_session_check(*, session: Any, mediator: Any) -> None:
+    """Entries go into a session only while it is open, and only its own mediator's."""
+    if session.mediator_id != getattr(mediator, "pk", None) or session.ended_at is not None:
+        raise ValidationError(_("This mediation session is not yours or has ended."))
+
+
 def mediation_end(*, session: Any) -> Any:
     if session.ended_at is None:
         session.ended_at = timezone.now()
@@ -458,8 +464,7 @@ def assisted_idea_record(
     existing = _existing_submission(process, token)
     if existing is not None:
         return existing
-    if session.mediator_id != getattr(mediator, "pk", None) or session.ended_at is not None:
-        raise ValidationError(_("This mediation session is not yours or has ended."))
+    mediation_session_check(session=session, mediator=mediator)
     if session.organization_id != process.organization_id:
         raise ValidationError(_("This process belongs to another local government."))
     staff_entry_check(process=process, entered_by=mediator)

@@ -16,6 +16,7 @@ from palabre.contributions.rules import Activity, activity_closed_reason
 from palabre.contributions.services import (
     ActivityClosed,
     contribution_create,
+    mediation_session_check,
     staff_entry_check,
 )
 from palabre.core.models import Channel
@@ -218,12 +219,10 @@ def response_submit(
         raise ValidationError(
             {"consent": _("Record a contribution only once the person has agreed to it.")}
         )
-    if mediation is not None and (
-        mediation.mediator_id != getattr(entered_by, "pk", None)
-        or mediation.ended_at is not None
-        or mediation.organization_id != process.organization_id
-    ):
-        raise ValidationError(_("This mediation session is not yours or has ended."))
+    if mediation is not None:
+        mediation_session_check(session=mediation, mediator=entered_by)
+        if mediation.organization_id != process.organization_id:
+            raise ValidationError(_("This mediation session is not yours or has ended."))
     if (
         respondent is not None
         and Response.objects.filter(process=process, respondent=respondent).exists()
