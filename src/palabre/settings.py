@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "palabre.contributions",
     "palabre.moderation",
     "palabre.questionnaires",
+    "palabre.budgets",
     "palabre.notifications",
     "palabre.backoffice",
     "palabre.web",

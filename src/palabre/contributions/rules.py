@@ -19,6 +19,7 @@ class Activity(StrEnum):
     SUPPORT = "support"
     ANSWER = "answer"
     DEBATE = "debate"  # comments on the process itself
+    VOTE = "vote"  # participatory-budget ballots
 
 
 IDEA_TEMPLATES = frozenset(
@@ -35,6 +36,7 @@ ACTIVITY_TEMPLATES: dict[Activity, frozenset[str]] = {
     Activity.SUPPORT: IDEA_TEMPLATES,
     Activity.ANSWER: frozenset({Process.Template.QUESTIONNAIRE}),
     Activity.DEBATE: frozenset(Process.Template.values),
+    Activity.VOTE: frozenset({Process.Template.PARTICIPATORY_BUDGET}),
 }
 
 ALLOWED_PHASES: dict[Activity, frozenset[str]] = {
@@ -43,6 +45,7 @@ ALLOWED_PHASES: dict[Activity, frozenset[str]] = {
     Activity.SUBMIT_IDEA: frozenset({Phase.Kind.CONTRIBUTION}),
     Activity.COMMENT: frozenset({Phase.Kind.CONTRIBUTION, Phase.Kind.QUALIFICATION}),
     Activity.SUPPORT: frozenset({Phase.Kind.CONTRIBUTION, Phase.Kind.QUALIFICATION}),
+    Activity.VOTE: frozenset({Phase.Kind.VOTE}),
 }
 
 
@@ -51,6 +54,8 @@ def activity_closed_reason(process: Process, activity: Activity) -> str | None:
     if process.template not in ACTIVITY_TEMPLATES[activity]:
         if activity == Activity.ANSWER:
             return _("This participation process has no questionnaire.")
+        if activity == Activity.VOTE:
+            return _("This participation process has no vote.")
         return _("This participation process does not collect ideas.")
     if process.status != Process.Status.PUBLISHED:
         return _("This participation process is closed: everything stays readable.")
@@ -70,6 +75,7 @@ def activity_closed_reason(process: Process, activity: Activity) -> str | None:
             Activity.DEBATE: _(
                 "Comments are open during the contribution and qualification phases."
             ),
+            Activity.VOTE: _("Ballots can only be cast during the vote phase."),
         }
         return messages[activity]
     return None

@@ -69,7 +69,7 @@ BLUEPRINTS: dict[str, Blueprint] = {
         (
             PhasePlan(Phase.Kind.CONTRIBUTION, _("Submit projects"), 45),
             PhasePlan(Phase.Kind.QUALIFICATION, _("Analysis by the services"), 60),
-            PhasePlan(Phase.Kind.QUALIFICATION, _("Vote"), 21),
+            PhasePlan(Phase.Kind.VOTE, _("Vote"), 21),
             PhasePlan(Phase.Kind.RESTITUTION, _("Results"), 14),
             PhasePlan(Phase.Kind.FOLLOW_UP, _("Works"), 365),
         ),

@@ -106,6 +106,7 @@ class Phase(models.Model):
         INFORMATION = "information", _("Information")
         CONTRIBUTION = "contribution", _("Contribution")
         QUALIFICATION = "qualification", _("Qualification")
+        VOTE = "vote", _("Vote")
         SYNTHESIS = "synthesis", _("Synthesis")
         RESTITUTION = "restitution", _("Restitution")
         FOLLOW_UP = "follow_up", _("Follow-up")

@@ -1,0 +1,322 @@
+"""Reads for participatory budgets: projects, ballots as an election, stored counts and the
+results explained project by project, open data (`.pb` and CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+import palabre_analysis
+from palabre.contributions.models import Support
+from palabre.contributions.rules import Activity, activity_closed_reason
+from palabre.organizations.permissions import organization_user_can
+from palabre.organizations.roles import Action
+from palabre_analysis import budget as engine
+
+from .models import Ballot, BallotChoice, Budget, Envelope, Project, Tally, WorkUpdate
+
+VOTE_TYPES: dict[str, str] = {
+    Budget.Method.APPROVAL: "approval",
+    Budget.Method.KNAPSACK: "approval",
+    Budget.Method.CUMULATIVE: "cumulative",
+    Budget.Method.RANKING: "ordinal",
+}
+
+
+def project_key(pk: int) -> str:
+    """A project's id in an election: zero-padded, so that the engine's tie-break (ids
+    compared as text) is the order of creation, and `.pb` exports count the same."""
+    return f"{pk:06d}"
+
+
+def envelopes_of(*, budget: Budget) -> list[Envelope]:
+    return list(budget.envelopes.select_related("neighbourhood"))
+
+
+def projects_of(*, budget: Budget, public: bool = True) -> QuerySet[Project]:
+    """Projects with their supports (distinct supporters of their ideas) and source ideas."""
+    projects = (
+        Project.objects.filter(budget=budget)
+        .select_related("envelope", "merged_into")
+        .prefetch_related("ideas")
+        .annotate(
+            supports=Count(
+                "ideas__supports__user",
+                distinct=True,
+                filter=Q(ideas__supports__isnull=False),
+            )
+        )
+    )
+    if public:
+        projects = projects.exclude(ideas__held_at__isnull=False, ideas__hidden_at__isnull=True)
+    return projects.order_by("envelope__position", "status", "title", "pk")
+
+
+def ballot_projects(*, envelope: Envelope) -> list[Project]:
+    return list(envelope.projects.filter(status=Project.Status.ACCEPTED).order_by("title", "pk"))
+
+
+def ballot_of(*, envelope: Envelope, voter: Any) -> Ballot | None:
+    if not getattr(voter, "is_authenticated", False):
+        return None
+    return Ballot.objects.filter(envelope=envelope, voter=voter).prefetch_related("choices").first()
+
+
+def ballots_of_voter(*, budget: Budget, voter: Any) -> dict[int, Ballot]:
+    if not getattr(voter, "is_authenticated", False):
+        return {}
+    return {b.envelope_id: b for b in Ballot.objects.filter(envelope__budget=budget, voter=voter)}
+
+
+def vote_counts(*, envelope: Envelope) -> dict[str, int]:
+    rows = envelope.ballots.values("channel").annotate(n=Count("pk"))
+    return {row["channel"]: row["n"] for row in rows}
+
+
+def election_of(*, envelope: Envelope) -> engine.Election:
+    """The envelope's ballots as an election for the counting engine (exact amounts)."""
+    budget = envelope.budget
+    projects = {
+        project_key(p.pk): engine.Project(project_key(p.pk), Fraction(p.cost or 0), p.title)
+        for p in ballot_projects(envelope=envelope)
+    }
+    ballots: list[dict[str, int]] = []
+    current: int | None = None
+    ballot: dict[str, int] = {}
+    rows = (
+        BallotChoice.objects.filter(ballot__envelope=envelope)
+        .order_by("ballot_id", "points" if budget.method == Budget.Method.RANKING else "pk")
+        .values_list("ballot_id", "project_id", "points")
+        .iterator(chunk_size=10_000)
+    )
+    for ballot_id, project_id, points in rows:
+        if ballot_id != current:
+            if current is not None:
+                ballots.append(ballot)
+            current, ballot = ballot_id, {}
+        key = project_key(project_id)
+        if key in projects:
+            ballot[key] = 1 if budget.method == Budget.Method.RANKING else points
+    if current is not None:
+        ballots.append(ballot)
+    meta = {
+        "description": str(envelope),
+        "country": "France",
+        "unit": str(budget.process.organization),
+        "instance": str(budget.process),
+        "num_projects": str(len(projects)),
+        "num_votes": str(len(ballots)),
+        "budget": str(envelope.amount),
+        "vote_type": VOTE_TYPES[budget.method],
+        "rule": "equalshares/add1" if budget.rule == Budget.Rule.MES else "greedy",
+        "currency": "EUR",
+    }
+    if budget.method == Budget.Method.RANKING:
+        meta["max_length"] = str(budget.max_projects or len(projects))
+    if budget.method == Budget.Method.CUMULATIVE:
+        meta["max_sum_points"] = str(budget.points)
+    return engine.Election(
+        budget=Fraction(envelope.amount),
+        projects=projects,
+        ballots=ballots,
+        vote_type=VOTE_TYPES[budget.method],
+        meta=meta,
+        voter_ids=[str(i) for i in range(1, len(ballots) + 1)],
+    )
+
+
+def tallies_compute(*, budget_id: int) -> int:
+    """Count every envelope of a budget with both rules and store the outcomes."""
+    budget = Budget.objects.select_related("process").get(pk=budget_id)
+    count = 0
+    for envelope in budget.envelopes.all():
+        election = election_of(envelope=envelope)
+        outcomes = {rule: engine.count(election, rule) for rule in Budget.Rule.values}
+        with transaction.atomic():
+            for rule, outcome in outcomes.items():
+                Tally.objects.update_or_create(
+                    envelope=envelope,
+                    rule=rule,
+                    defaults={
+                        "selected": [int(pid) for pid in outcome.selected],
+                        "total_cost": int(outcome.total_cost),
+                        "ballots": len(election.ballots),
+                        "engine_version": palabre_analysis.__version__,
+                    },
+                )
+        count += len(election.ballots)
+    budget.counted_at = timezone.now()
+    budget.save(update_fields=["counted_at"])
+    return count
+
+
+def results_visible_to(*, user: Any, budget: Budget) -> bool:
+    if budget.results_published_at:
+        return True
+    return bool(
+        budget.counted_at
+        and organization_user_can(user, budget.process.organization, Action.VIEW_BACKOFFICE)
+    )
+
+
+@dataclass
+class ProjectResult:
+    project: Project
+    score: int
+    greedy: bool
+    mes: bool
+    greedy_rank: int
+    left_at_turn: int  # greedy: what was left of the envelope when the project's turn came
+
+    @property
+    def selected_by_rule(self) -> dict[str, bool]:
+        return {"greedy": self.greedy, "mes": self.mes}
+
+
+@dataclass
+class EnvelopeResults:
+    envelope: Envelope
+    ballots: int
+    channels: dict[str, int]
+    rows: list[ProjectResult]
+    totals: dict[str, int] = field(default_factory=dict)
+    computed_at: Any = None
+
+    @property
+    def differ(self) -> bool:
+        return any(row.greedy != row.mes for row in self.rows)
+
+    def chosen(self, rule: str) -> list[ProjectResult]:
+        return [row for row in self.rows if row.selected_by_rule[rule]]
+
+
+def results_of(*, budget: Budget) -> list[EnvelopeResults]:
+    """Per envelope, from the stored counts: each project's score, whether each rule funds
+    it and, for the greedy rule, what was left of the envelope when its turn came."""
+    envelopes = list(budget.envelopes.prefetch_related("tallies"))
+    scores = _scores(budget)
+    results = []
+    for envelope in envelopes:
+        tallies = {t.rule: t for t in envelope.tallies.all()}
+        if set(tallies) != set(Budget.Rule.values):
+            continue
+        projects = ballot_projects(envelope=envelope)
+        order = sorted(projects, key=lambda p: (-scores.get(p.pk, 0), project_key(p.pk)))
+        greedy_set = set(tallies["greedy"].selected)
+        mes_set = set(tallies["mes"].selected)
+        left = envelope.amount
+        rows = []
+        for rank, project in enumerate(order, start=1):
+            rows.append(
+                ProjectResult(
+                    project=project,
+                    score=scores.get(project.pk, 0),
+                    greedy=project.pk in greedy_set,
+                    mes=project.pk in mes_set,
+                    greedy_rank=rank,
+                    left_at_turn=left,
+                )
+            )
+            if project.pk in greedy_set:
+                left -= project.cost or 0
+        results.append(
+            EnvelopeResults(
+                envelope=envelope,
+                ballots=tallies["greedy"].ballots,
+                channels=vote_counts(envelope=envelope),
+                rows=rows,
+                totals={rule: tally.total_cost for rule, tally in tallies.items()},
+                computed_at=tallies["greedy"].computed_at,
+            )
+        )
+    return results
+
+
+def _scores(budget: Budget) -> dict[int, int]:
+    """Votes (approval, knapsack), points (cumulative) or ballots ranking it (ranking)."""
+    choices = BallotChoice.objects.filter(ballot__envelope__budget=budget)
+    if budget.method == Budget.Method.CUMULATIVE:
+        rows = choices.values("project_id").annotate(n=Sum("points"))
+    else:
+        rows = choices.values("project_id").annotate(n=Count("pk"))
+    return {row["project_id"]: row["n"] for row in rows}
+
+
+def works_of(*, budget: Budget) -> QuerySet[Project]:
+    """Funded projects (by the deciding rule) with their works updates."""
+    funded: list[int] = []
+    for tally in Tally.objects.filter(envelope__budget=budget, rule=budget.rule):
+        funded += tally.selected
+    return (
+        Project.objects.filter(pk__in=funded)
+        .select_related("envelope")
+        .prefetch_related(Prefetch("work_updates", queryset=WorkUpdate.objects.all()))
+    )
+
+
+def supporters_of(*, project: Project) -> int:
+    return (
+        Support.objects.filter(contribution__in=project.ideas.all())
+        .values("user")
+        .distinct()
+        .count()
+    )
+
+
+# --- open data ---------------------------------------------------------------------------
+
+
+def pb_export(*, envelope: Envelope) -> str:
+    """The envelope's anonymised ballots and projects in Pabulib's `.pb` format."""
+    election = election_of(envelope=envelope)
+    tally = {t.rule: t for t in envelope.tallies.all()}
+    deciding = tally.get(envelope.budget.rule)
+    for key, project in election.projects.items():
+        project.extra["votes"] = "0"
+        if deciding is not None:
+            project.extra["selected"] = "1" if int(key) in deciding.selected else "0"
+    for key, value in engine.scores(election).items():
+        election.projects[key].extra["votes"] = str(value)
+    return engine.write_pb(election)
+
+
+def csv_export(*, budget: Budget) -> str:
+    """One row per project on the ballot: envelope, cost, votes, funded by each rule."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["envelope", "project_id", "title", "cost", "votes", "funded_greedy", "funded_mes"]
+    )
+    for result in results_of(budget=budget):
+        for row in result.rows:
+            writer.writerow(
+                [
+                    result.envelope.name,
+                    project_key(row.project.pk),
+                    row.project.title,
+                    row.project.cost,
+                    row.score,
+                    int(row.greedy),
+                    int(row.mes),
+                ]
+            )
+    return out.getvalue()
+
+
+def vote_open(*, budget: Budget) -> str | None:
+    """None when ballots can be cast now, else why not."""
+    from django.utils.translation import gettext as _
+
+    reason = activity_closed_reason(budget.process, Activity.VOTE)
+    if reason:
+        return reason
+    if not budget.ballot_published_at:
+        return _("The ballot list is not published yet.")
+    return None

@@ -1,0 +1,12 @@
+"""Counting ballots in the background: a large envelope takes longer than a request."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def count_budget(budget_id: int) -> int:
+    from .selectors import tallies_compute
+
+    return tallies_compute(budget_id=budget_id)
