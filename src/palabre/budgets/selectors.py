@@ -54,8 +54,11 @@ def projects_of(*, budget: Budget, public: bool = True) -> QuerySet[Project]:
             )
         )
     )
-    if public:
-        projects = projects.exclude(ideas__held_at__isnull=False, ideas__hidden_at__isnull=True)
+    if public:  # a proposal waits while its idea is held for review or hidden
+        projects = projects.exclude(
+            Q(status=Project.Status.SUBMITTED)
+            & (Q(ideas__held_at__isnull=False) | Q(ideas__is_hidden=True))
+        )
     return projects.order_by("envelope__position", "status", "title", "pk")
 
 

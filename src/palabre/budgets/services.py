@@ -329,7 +329,7 @@ def selections_check(envelope: Envelope, selections: Selections) -> list[tuple[P
 
 
 def _euros(amount: int) -> str:
-    return f"{amount:,}".replace(",", " ")
+    return f"{amount:,}".replace(",", "\u202f")
 
 
 def _eligibility_check(

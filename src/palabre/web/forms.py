@@ -64,8 +64,21 @@ class IdeaForm(SubmissionForm):
         help_text=_("Required with an image, for people who cannot see it."),
     )
 
-    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organization: Organization, project: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if project:  # a participatory budget: ideas are project proposals with a cost
+            self.fields["title"].label = _("Title of your project")
+            self.fields["body"].label = _("Your project")
+            self.fields["estimated_cost"] = forms.IntegerField(
+                label=_("Estimated cost (€)"),
+                required=False,
+                min_value=0,
+                max_value=1_000_000_000,
+                help_text=_("Your best guess; the services will estimate it precisely."),
+            )
+            self.order_fields(["title", "body", "estimated_cost"])
         theme = self.fields["theme"]
         neighbourhood = self.fields["neighbourhood"]
         assert isinstance(theme, forms.ModelChoiceField)

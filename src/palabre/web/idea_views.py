@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+from functools import partial
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -90,11 +92,22 @@ def comments_context(
 def idea_create(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     process = _process(request, org, slug)
     closed = activity_closed_reason(process, Activity.SUBMIT_IDEA)
-    form = IdeaForm(request.POST or None, request.FILES or None, organization=process.organization)
+    is_project = process.template == Process.Template.PARTICIPATORY_BUDGET
+    form = IdeaForm(
+        request.POST or None,
+        request.FILES or None,
+        organization=process.organization,
+        project=is_project,
+    )
     if request.method == "POST" and not closed and form.is_valid():
         data = form.cleaned_data
+        submit: Any = services.idea_submit
+        if is_project:
+            from palabre.budgets.services import project_propose
+
+            submit = partial(project_propose, proposed_cost=data["estimated_cost"])
         try:
-            idea = services.idea_submit(
+            created = submit(
                 process=process,
                 author=request.user,
                 title=data["title"],
@@ -111,6 +124,7 @@ def idea_create(request: HttpRequest, org: str, slug: str) -> HttpResponse:
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
+            idea = created.ideas.get() if is_project else created
             if idea.held_at:
                 messages.info(
                     request,

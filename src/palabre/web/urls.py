@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import idea_views, meeting_views, notification_views, questionnaire_views, views
+from . import (
+    budget_views,
+    idea_views,
+    meeting_views,
+    notification_views,
+    questionnaire_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.organization_home, name="organization_home"),
@@ -69,6 +76,33 @@ urlpatterns = [
         "demarches/<slug:slug>/idees/<int:pk>/suivre/",
         notification_views.follow,
         name="idea_follow",
+    ),
+    path("demarches/<slug:slug>/projets/", budget_views.budget_projects, name="budget_projects"),
+    path(
+        "demarches/<slug:slug>/projets/<int:pk>/",
+        budget_views.budget_project,
+        name="budget_project",
+    ),
+    path("demarches/<slug:slug>/vote/", budget_views.budget_vote, name="budget_vote"),
+    path(
+        "demarches/<slug:slug>/vote/<int:envelope_id>/",
+        budget_views.budget_ballot,
+        name="budget_ballot",
+    ),
+    path(
+        "demarches/<slug:slug>/budget/resultats/",
+        budget_views.budget_results,
+        name="budget_results",
+    ),
+    path(
+        "demarches/<slug:slug>/budget/resultats.csv",
+        budget_views.budget_results_csv,
+        name="budget_results_csv",
+    ),
+    path(
+        "demarches/<slug:slug>/budget/enveloppes/<int:envelope_id>.pb",
+        budget_views.budget_export,
+        name="budget_export",
     ),
     path("pages/<slug:kind>/", views.legal_page, name="legal_page"),
 ]

@@ -96,6 +96,20 @@ def process_detail(request: HttpRequest, org: str, slug: str) -> HttpResponse:
             "response": response_of(user=request.user, process=process),
             "results_visible": results_visible_to(user=request.user, process=process),
         }
+    budget = None
+    if process.template == Process.Template.PARTICIPATORY_BUDGET:
+        from palabre.budgets import selectors as budget_selectors
+        from palabre.budgets.services import budget_of
+
+        budget_obj = budget_of(process)
+        budget = {
+            "budget": budget_obj,
+            "envelopes": budget_selectors.envelopes_of(budget=budget_obj),
+            "vote_closed": budget_selectors.vote_open(budget=budget_obj),
+            "results_visible": budget_selectors.results_visible_to(
+                user=request.user, budget=budget_obj
+            ),
+        }
     from .idea_views import comments_context
 
     if collects_ideas:
@@ -118,6 +132,7 @@ def process_detail(request: HttpRequest, org: str, slug: str) -> HttpResponse:
             **listing,
             "collects_ideas": collects_ideas,
             "questionnaire": questionnaire,
+            "budget": budget,
             "organization": organization,
             "process": process,
             "phases": process.phases.all(),

@@ -14,3 +14,11 @@ def public_text(value: object) -> str:
     """What participants wrote, as shown in public: e-mail addresses and phone numbers masked
     (the stored text is untouched; moderators and the author's data export see it whole)."""
     return mask_personal_data(str(value or ""))
+
+
+@register.filter(name="euros")
+def euros_filter(value: int | None) -> str:
+    """An amount in euros, French style: 12 500 €."""
+    from palabre.core.formats import euros
+
+    return euros(value)
