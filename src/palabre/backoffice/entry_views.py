@@ -153,11 +153,18 @@ def mediation(request: HttpRequest, organization: Organization) -> HttpResponse:
             status=Process.Status.PUBLISHED
         ):
             if (
-                process.template in IDEA_TEMPLATES
-                and not activity_closed_reason(process, Activity.SUBMIT_IDEA)
-            ) or (
-                process.template == Process.Template.QUESTIONNAIRE
-                and not activity_closed_reason(process, Activity.ANSWER)
+                (
+                    process.template in IDEA_TEMPLATES
+                    and not activity_closed_reason(process, Activity.SUBMIT_IDEA)
+                )
+                or (
+                    process.template == Process.Template.QUESTIONNAIRE
+                    and not activity_closed_reason(process, Activity.ANSWER)
+                )
+                or (
+                    process.template == Process.Template.PARTICIPATORY_BUDGET
+                    and not activity_closed_reason(process, Activity.VOTE)
+                )
             ):
                 open_processes.append(process)
     return render(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import entry_views, questionnaire_views, views
+from . import budget_views, entry_views, questionnaire_views, views
 
 app_name = "backoffice"
 
@@ -41,6 +41,23 @@ urlpatterns = [
     path("demarches/<slug:slug>/reunions/nouvelle/", entry_views.meeting_edit, name="meeting_add"),
     path("demarches/<slug:slug>/reunions/<int:pk>/", entry_views.meeting_edit, name="meeting_edit"),
     path("demarches/<slug:slug>/saisie/", entry_views.bulk_entry, name="bulk_entry"),
+    path("demarches/<slug:slug>/budget/", budget_views.budget_setup, name="budget_setup"),
+    path("demarches/<slug:slug>/budget/codes/", budget_views.budget_codes, name="budget_codes"),
+    path(
+        "demarches/<slug:slug>/budget/projets/",
+        budget_views.budget_projects,
+        name="budget_projects",
+    ),
+    path(
+        "demarches/<slug:slug>/budget/projets/<int:pk>/",
+        budget_views.budget_project,
+        name="budget_project",
+    ),
+    path(
+        "demarches/<slug:slug>/budget/enveloppes/<int:envelope_id>/bulletins/",
+        budget_views.budget_ballot_entry,
+        name="budget_ballot_entry",
+    ),
     path("mediation/", entry_views.mediation, name="mediation"),
     path("mediation/terminer/", entry_views.mediation_end, name="mediation_end"),
     path("mediation/demarches/<slug:slug>/", entry_views.assisted_idea, name="assisted_idea"),
