@@ -31,6 +31,10 @@ def move_to_phase(process: Process, kind: str) -> Process:
 
 @pytest.fixture
 def pb(org_a, agent_a):
+    return build_pb(org_a, agent_a)
+
+
+def build_pb(org_a, agent_a):
     """A participatory budget in its vote phase: a town envelope (100 000 €) with four
     projects, a neighbourhood envelope (30 000 €) with two; the ballot list is published."""
     process = make_process(

@@ -97,7 +97,7 @@ def test_demo_has_every_format_and_the_corpus_export_every_channel(tmp_path):
     workshop = Meeting.objects.get(title__startswith="Atelier")
     assert workshop.minutes_published_at and workshop.contributions.count() >= 4
     assert Meeting.objects.filter(process=idees).count() == 2
-    assert MediationSession.objects.get().contributions.count() == 3
+    assert MediationSession.objects.get(place="Marché du samedi").contributions.count() == 3
     assert FollowUpContact.objects.count() == 1
     assert Contribution.objects.filter(held_at__isnull=False).count() == 1
     demarches = Process.objects.get(slug="simplifier-vos-demarches")
@@ -117,3 +117,34 @@ def test_demo_has_every_format_and_the_corpus_export_every_channel(tmp_path):
         "online",
         "paper",
     }
+
+
+def test_demo_participatory_budget_is_voted_counted_and_published(tmp_path, client):
+    from palabre.budgets import selectors
+    from palabre.budgets.models import Ballot, Budget
+    from palabre_analysis import budget as engine
+
+    load_demo(tmp_path / "absent")
+    budget = Budget.objects.get(process__slug="budget-participatif-2026")
+    assert budget.envelopes.count() == 2 and budget.results_published_at
+    assert {b.channel for b in Ballot.objects.filter(envelope__budget=budget)} == {
+        "online",
+        "paper",
+        "assisted",
+    }
+    assert set(budget.projects.values_list("status", flat=True)) == {
+        "accepted",
+        "rejected",
+        "merged",
+    }
+    results = selectors.results_of(budget=budget)
+    assert len(results) == 2 and any(r.differ for r in results)
+    for result in results:
+        election = selectors.election_of(envelope=result.envelope)
+        assert {selectors.project_key(r.project.pk) for r in result.chosen("mes")} == set(
+            engine.count(election, "mes").selected
+        )
+    page = client.get("/ville-de-demo/demarches/budget-participatif-2026/budget/resultats/")
+    assert page.status_code == 200 and "Méthode du partage égal" in page.content.decode()
+    load_demo(tmp_path / "absent")
+    assert Ballot.objects.filter(envelope__budget=budget).count() == 660

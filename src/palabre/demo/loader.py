@@ -406,6 +406,20 @@ def load_demo(
         decision_maker="Les habitants votent ; le conseil municipal inscrit les projets au budget",
         themes=[cadre],
     )
+    # 4b. Last year's participatory budget: voted, counted with both rules, works started.
+    budget_2026 = _process(
+        ville,
+        "budget-participatif-2026",
+        status=Process.Status.PUBLISHED,
+        start=today - dt.timedelta(days=131),
+        template=Process.Template.PARTICIPATORY_BUDGET,
+        created_by=agent,
+        title="Budget participatif 2026",
+        question="Quels projets financer avec 380 000 € d'investissement ?",
+        objective="Financer des projets proposés, étudiés et choisis par les habitants.",
+        decision_maker="Les habitants votent ; le conseil municipal inscrit les projets au budget",
+        themes=[cadre],
+    )
     # 5. Opinion map, published, in its information phase.
     _process(
         ville,
@@ -463,6 +477,9 @@ def load_demo(
     formats.mediation(idees, ville, mediator)
     formats.word_list(ville, idees, residents[5])
     formats.transport_questionnaire(transport, residents, people["mediateur@val-de-demo.fr"])
+    from .budget import participatory_budget
+
+    participatory_budget(budget_2026, residents, agent, mediator)
     report.processes = Process.objects.filter(organization__in=[ville, val]).count()
     return report
 
