@@ -274,3 +274,15 @@ def test_counting_stores_both_rules_and_matches_the_engine(pb, org_a):
     again = engine.read_pb(__import__("io").StringIO(selectors.pb_export(envelope=town)))
     assert engine.count(again, "mes").selected == expected
     assert budget.rule == Budget.Rule.GREEDY
+
+
+def test_ballots_are_in_the_personal_data_export_and_survive_deletion(pb, citizen):
+    from palabre.accounts.services import user_delete_account, user_export_data
+
+    services.ballot_cast(envelope=pb["town"], voter=citizen, selections=ids(pb, "Bancs"))
+    data = user_export_data(user=citizen)
+    assert data["ballots"][0]["envelope"] == "Toute la ville"
+    assert data["ballots"][0]["projects"] == [{"project": "Bancs", "points": 1}]
+    user_delete_account(user=citizen)
+    ballot = Ballot.objects.get()
+    assert ballot.voter is None and ballot.choices.count() == 1

@@ -371,7 +371,7 @@ def _eligibility_check(
         .filter(budget=budget, code=code.strip().upper().replace(" ", ""))
         .first()
     )
-    if invitation is None or invitation.used_by_id not in (None, voter.pk):
+    if invitation is None or (invitation.used_at and invitation.used_by_id != voter.pk):
         raise ValidationError({"code": _("This invitation code is not valid or already used.")})
     return invitation
 
@@ -416,7 +416,7 @@ def ballot_cast(
             code=code,
         )
         ballot = Ballot.objects.create(envelope=envelope, voter=voter, channel=Channel.ONLINE)
-        if invitation is not None and invitation.used_by_id is None:
+        if invitation is not None and invitation.used_at is None:
             invitation.used_by, invitation.used_at = voter, timezone.now()
             invitation.save(update_fields=["used_by", "used_at"])
     else:
