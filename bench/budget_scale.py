@@ -64,6 +64,7 @@ def main() -> int:
             "seconds": round(mes_s, 2),
             "selected": len(by_mes.selected),
             "share_increases": by_mes.rounds,
+            "exact_rounds": by_mes.exact_rounds,
         },
         "target": "MES (with completion) under 10 s on 2 cores",
     }

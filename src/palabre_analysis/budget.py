@@ -93,6 +93,7 @@ class Outcome:
     selected: list[str]  # in the order they were bought
     total_cost: Fraction
     rounds: int = 0  # MES: share increases tried by the completion
+    exact_rounds: int = 0  # MES: rounds where floats stepped aside for exact rationals
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -328,20 +329,27 @@ class _Equalshares:
             pid: mpq(p.cost.numerator, p.cost.denominator) for pid, p in election.projects.items()
         }
         self.total_weight = {pid: int((w * m).sum()) for pid, (_i, w, m) in self.supporters.items()}
+        self.costs_f = {pid: float(cost) for pid, cost in self.costs.items()}
 
-    def _classes(self, pid: str, klass: Any) -> tuple[Any, list[tuple[int, int, int]]]:
-        """(keys, [(class, weight, voters)]) for the project's supporters, where `keys`
-        gives each supporter group's (class, weight) code."""
+    def _aggregate(self, pid: str, klass: Any) -> tuple[Any, Any, Any]:
+        """The project's supporters by (budget class, weight): (each supporter group's key,
+        the keys present, voters per present key). One bincount, no sort: a project with
+        tens of thousands of supporter groups spans a few hundred classes."""
         import numpy as np
 
         idx, weights, mult = self.supporters[pid]
-        base = self.max_weight + 1
-        keys = klass[idx] * base + weights
+        keys = klass[idx] * (self.max_weight + 1) + weights
         voters = np.bincount(keys, weights=mult)
         present = np.flatnonzero(voters)
+        return keys, present, voters[present]
+
+    def _classes(self, aggregate: tuple[Any, Any, Any]) -> tuple[Any, list[tuple[int, int, int]]]:
+        """(keys, [(class, weight, voters)]) from an aggregate, for the exact computations."""
+        keys, present, voters = aggregate
+        base = self.max_weight + 1
         items = [
-            (int(k) // base, int(k) % base, int(v))
-            for k, v in zip(present.tolist(), voters[present].tolist(), strict=True)
+            (k // base, k % base, int(v))
+            for k, v in zip(present.tolist(), voters.tolist(), strict=True)
         ]
         return keys, items
 
@@ -349,24 +357,98 @@ class _Equalshares:
     # distance of a decision boundary is recomputed exactly.
     CLOSE = 1e-9
 
-    def _float_price(self, pid: str, klass: Any, budget_f: Any) -> tuple[float, float]:
-        """(available money, price ρ) of a project in floating point, vectorised."""
+    def _float_price(
+        self, pid: str, aggregate: tuple[Any, Any, Any], budget_f: Any
+    ) -> tuple[float, float, bool]:
+        """(available money, price ρ, unconstrained) of a project in floating point, over its
+        classes; `unconstrained` when clearly every supporter can pay ρ × satisfaction, so
+        that the exact price is 1 / (total weight of its supporters)."""
         import numpy as np
 
-        idx, weights, mult = self.supporters[pid]
+        _keys, present, m = aggregate
+        base = self.max_weight + 1
         cost = float(self.costs[pid])
-        b = budget_f[klass[idx]]
-        available = float((b * mult).sum())
+        b = budget_f[present // base]
+        available = float((b * m).sum())
         if cost == 0:
-            return available, 0.0
-        u = weights * cost
+            return available, 0.0, False
+        u = (present % base) * cost
         order = np.argsort(b / u, kind="stable")
-        b, u, m = b[order], u[order], mult[order]
+        b, u, m = b[order], u[order], m[order]
         paid = np.concatenate(([0.0], np.cumsum(b * m)[:-1]))
         denominator = np.cumsum((u * m)[::-1])[::-1]
         rho = (cost - paid) / denominator
         fits = np.flatnonzero(rho * u <= b)
-        return available, float(rho[fits[0]]) if fits.size else float("inf")
+        if not fits.size:
+            return available, float("inf"), False
+        unconstrained = bool(fits[0] == 0 and rho[0] * u[0] <= b[0] * (1 - self.CLOSE))
+        return available, float(rho[fits[0]]), unconstrained
+
+    def run_float(self, share: Fraction) -> list[str] | None:
+        """The same run in floating point, vectorised over budget classes, or None when a
+        decision is too close to call in floats (two prices within `CLOSE` of each other,
+        money available within `CLOSE` of a cost): the caller then runs `run`, exactly.
+
+        When every decision clears its margin, the outcome is the exact one: budgets and
+        prices carry relative errors around 1e-13, far below the margin, and the price of
+        a project is continuous in the budgets, so only those decisions can differ."""
+        import numpy as np
+
+        close = self.CLOSE
+        base = self.max_weight + 1
+        budget_f = [float(share), 0.0]  # class 1 is the empty budget
+        class_of: dict[float, int] = {budget_f[0]: 0, 0.0: 1}
+        budgets = np.array(budget_f)
+        klass = np.zeros(self.n_groups, dtype=np.int64)
+        afford = {pid: 1.0 / self.total_weight[pid] for pid in self.candidates}
+        remaining = set(self.candidates)
+        selected: list[str] = []
+        while remaining:
+            best = float("inf")
+            priced: list[tuple[float, str, tuple[Any, Any, Any], bool]] = []
+            for pid in sorted(remaining, key=lambda p: (afford[p], p)):
+                if afford[pid] > best * (1 + close):
+                    break  # prices only rise during a run: the rest cost clearly more
+                cost = self.costs_f[pid]
+                aggregate = self._aggregate(pid, klass)
+                available, rho, unconstrained = self._float_price(pid, aggregate, budgets)
+                if abs(available - cost) <= close * cost:
+                    return None
+                if available < cost:
+                    remaining.discard(pid)
+                    continue
+                afford[pid] = rho
+                priced.append((rho, pid, aggregate, unconstrained))
+                best = min(best, rho)
+            if not priced:
+                break
+            window = [item for item in priced if item[0] <= best * (1 + close)]
+            if len(window) > 1:
+                # Near tie. Where no supporter is short of money, the exact price is
+                # 1 / (total weight): compare those exactly, ties by id as in `run`.
+                if not all(unconstrained for *_rest, unconstrained in window):
+                    return None
+                window.sort(key=lambda item: (-self.total_weight[item[1]], item[1]))
+            best, chosen, chosen_aggregate, _free = window[0]
+            selected.append(chosen)
+            remaining.discard(chosen)
+            keys, present, _voters = chosen_aggregate
+            b = budgets[present // base]
+            due = best * (present % base) * self.costs_f[chosen]
+            left = np.where(due < b, b - due, 0.0)
+            targets = np.empty(present.size, dtype=np.int64)
+            for i, value in enumerate(left.tolist()):
+                j = class_of.get(value)
+                if j is None:
+                    j = class_of[value] = len(budget_f)
+                    budget_f.append(value)
+                targets[i] = j
+            if len(budget_f) > budgets.size:
+                budgets = np.array(budget_f)
+            new_class = np.zeros(int(present[-1]) + 1, dtype=np.int64)
+            new_class[present] = targets
+            klass[self.supporters[chosen][0]] = new_class[keys]
+        return selected
 
     def run(self, share: Fraction) -> list[str]:
         import numpy as np
@@ -382,16 +464,18 @@ class _Equalshares:
         while remaining:
             best = float("inf")
             priced: list[tuple[float, str]] = []
+            aggregates: dict[str, tuple[Any, Any, Any]] = {}
             for pid in sorted(remaining, key=lambda p: (afford[p], p)):
                 if afford[pid] > best * (1 + close):
                     break
                 cost = self.costs[pid]
-                available, rho = self._float_price(pid, klass, budget_f)
+                aggregates[pid] = self._aggregate(pid, klass)
+                available, rho, _free = self._float_price(pid, aggregates[pid], budget_f)
                 if available < float(cost) * (1 - close):
                     remaining.discard(pid)  # clearly unaffordable
                     continue
                 if available < float(cost) * (1 + close):  # too close to call: exactly
-                    _keys, items = self._classes(pid, klass)
+                    _keys, items = self._classes(aggregates[pid])
                     if sum((budget[c] * m for c, _w, m in items), mpq(0)) < cost:
                         remaining.discard(pid)
                         continue
@@ -406,7 +490,7 @@ class _Equalshares:
             exact = {}
             classes = {}
             for pid in contenders:
-                classes[pid] = self._classes(pid, klass)
+                classes[pid] = self._classes(aggregates[pid])
                 exact[pid] = self._price(self.costs[pid], classes[pid][1], budget)
             lowest = min(exact.values())
             chosen = min(pid for pid, rho in exact.items() if rho == lowest)
@@ -422,18 +506,34 @@ class _Equalshares:
     @staticmethod
     def _price(cost: Any, items: list[tuple[int, int, int]], budget: list[Any]) -> Any:
         """The smallest price ρ per unit of satisfaction such that supporters, each paying
-        min(budget, ρ × satisfaction), cover `cost` (satisfaction = weight × cost)."""
+        min(budget, ρ × satisfaction), cover `cost` (satisfaction = weight × cost).
+
+        Supporters are taken by increasing budget per unit of satisfaction; while floats
+        say clearly that a class pays its whole budget, no exact division is made."""
         if cost == 0:
             return mpq(0)
-        ordered = sorted(items, key=lambda item: budget[item[0]] / item[1])
+        ordered = sorted(
+            items, key=lambda item: budget[item[0]] if item[1] == 1 else budget[item[0]] / item[1]
+        )
         paid = mpq(0)
         denominator = sum(w * m for _c, w, m in ordered) * cost
+        cost_f, paid_f, denominator_f = float(cost), 0.0, float(denominator)
         for c, weight, m in ordered:
-            rho = (cost - paid) / denominator
-            if rho * weight * cost <= budget[c]:
-                return rho
-            paid += budget[c] * m
+            b = budget[c]
+            b_f = float(b)
+            rho_f = (cost_f - paid_f) / denominator_f if denominator_f > 0 else float("inf")
+            if rho_f * weight * cost_f <= b_f * (1 - 1e-9) or rho_f * weight * cost_f >= b_f * (
+                1 + 1e-9
+            ):
+                fits = rho_f * weight * cost_f < b_f
+            else:  # too close to call in floats
+                fits = (cost - paid) / denominator * weight * cost <= b
+            if fits:
+                return (cost - paid) / denominator
+            paid += b * m
             denominator -= weight * cost * m
+            paid_f += b_f * m
+            denominator_f -= weight * cost_f * m
         raise AssertionError("unaffordable project priced")  # checked by the caller
 
     def _pay(
@@ -448,16 +548,20 @@ class _Equalshares:
         moves to a new budget class."""
         import numpy as np
 
-        cost = self.costs[pid]
+        price = rho * self.costs[pid]  # what one unit of weight pays
         keys, items = classes  # computed by the caller for the exact price, state unchanged
         base = self.max_weight + 1
         new_class = np.zeros(int(keys.max()) + 1, dtype=np.int64)
+        class_of, zero = self._class_of, mpq(0)
         for c, weight, _m in items:
-            left = budget[c] - min(budget[c], rho * weight * cost)
-            if left not in self._class_of:
+            b = budget[c]
+            due = price if weight == 1 else price * weight
+            left = b - due if due < b else zero
+            j = class_of.get(left)
+            if j is None:
                 budget.append(left)
-                self._class_of[left] = len(budget) - 1
-            new_class[c * base + weight] = self._class_of[left]
+                j = class_of[left] = len(budget) - 1
+            new_class[c * base + weight] = j
         klass[self.supporters[pid][0]] = new_class[keys]
 
 
@@ -471,14 +575,25 @@ def equal_shares(election: Election, *, completion: bool = True) -> Outcome:
     if n == 0:
         return Outcome("mes", election.budget, [], Fraction(0))
     share = election.budget / n
-    outcome = counter.run(share)
+
+    exact = 0
+
+    def run(share: Fraction) -> list[str]:
+        nonlocal exact
+        outcome = counter.run_float(share)
+        if outcome is None:
+            exact += 1
+            return counter.run(share)
+        return outcome
+
+    outcome = run(share)
     rounds = 1
     if completion:
         bound = election.budget * (n + 1)
         total_budget = election.budget
         while total_budget + n <= bound:
             total_budget += n
-            candidate = counter.run(total_budget / n)
+            candidate = run(total_budget / n)
             rounds += 1
             if sum(cost[p] for p in candidate) > election.budget:
                 break
@@ -486,7 +601,12 @@ def equal_shares(election: Election, *, completion: bool = True) -> Outcome:
             if len(outcome) == len(counter.candidates):
                 break  # everything supported is bought: nothing more can change
     return Outcome(
-        "mes", election.budget, outcome, sum((cost[p] for p in outcome), Fraction(0)), rounds
+        "mes",
+        election.budget,
+        outcome,
+        sum((cost[p] for p in outcome), Fraction(0)),
+        rounds,
+        exact,
     )
 
 

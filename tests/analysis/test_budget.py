@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from palabre_analysis.budget import (
+    Election,
     PabulibError,
+    Project,
     count,
     equal_shares,
     greedy,
@@ -170,3 +172,42 @@ def test_counting_with_the_citys_rule_gives_the_citys_selection(shared_data):
         assert sorted(outcome.selected) == city, path.name
         checked.append(path.name)
     assert len(checked) == 5
+
+
+def _random_election(seed: int, n_ballots: int, n_projects: int, ties: bool) -> Election:
+    import random
+
+    rng = random.Random(seed)
+    ids = [f"p{i:02d}" for i in range(n_projects)]
+    costs = [10, 20, 30] if ties else list(range(5, 200, 7))
+    projects = {pid: Project(pid, Fraction(rng.choice(costs) * 1000)) for pid in ids}
+    ballots = []
+    for _ in range(n_ballots):
+        size = rng.randint(1, 4)
+        picked = sorted(set(rng.choices(ids[: 6 if ties else n_projects], k=size)))
+        ballots.append(dict.fromkeys(picked, 1))
+    total = sum(p.cost for p in projects.values())
+    return Election(budget=total / 3, projects=projects, ballots=ballots)
+
+
+@pytest.mark.parametrize("ties", [False, True], ids=["distinct", "tied"])
+def test_the_floating_point_run_equals_the_exact_run_or_steps_aside(ties):
+    """MES runs in floats and falls back to exact rationals when a decision is too close:
+    whenever the float run answers, its outcome is the exact one, ties included."""
+    from palabre_analysis.budget import _Equalshares
+
+    answered = fell_back = 0
+    for seed in range(12):
+        election = _random_election(seed, 300, 25, ties)
+        counter = _Equalshares(election)
+        share = election.budget / counter.n_voters
+        for step in range(0, 400, 37):
+            fast = counter.run_float(share + step)
+            if fast is None:
+                fell_back += 1
+            else:
+                answered += 1
+                assert fast == counter.run(share + step), (seed, step)
+    # ties between unconstrained projects are settled exactly (1 / total weight, then id);
+    # other close calls step aside to the exact run
+    assert answered > fell_back
