@@ -127,3 +127,38 @@ def test_a_project_proposal_is_an_idea_with_a_cost(client, pb, citizen):
     assert client.post(create, data).status_code == 302
     project = pb["budget"].projects.get(title="Un banc")
     assert project.proposed_cost == 1500 and project.ideas.get().author == citizen
+
+
+def test_anonymised_ballots_csv(client, pb, citizen):
+    from palabre.budgets.models import Budget
+
+    services.ballot_cast(
+        envelope=pb["town"], voter=citizen, selections={pb["projects"]["Bancs"].pk: 1}
+    )
+    budget = pb["budget"]
+    selectors.tallies_compute(budget_id=budget.pk)
+    Budget.objects.filter(pk=budget.pk).update(results_published_at="2026-01-01T00:00Z")
+    text = client.get(url(pb, "budget_ballots_csv", envelope_id=pb["town"].pk)).content.decode()
+    key = selectors.project_key(pb["projects"]["Bancs"].pk)
+    assert text.splitlines() == ["ballot,channel,projects,points", f"1,online,{key},1"]
+    assert citizen.email not in text and citizen.pseudonym not in text
+
+
+def test_cumulative_and_ranking_ballots_through_the_page(client, pb, citizen):
+    login(client, citizen)
+    ballot_url = url(pb, "budget_ballot", envelope_id=pb["town"].pk)
+    services.budget_update(budget=pb["budget"], method="cumulative", points=5)
+    page = client.get(ballot_url).content.decode()
+    assert "Répartissez 5 points" in page
+    data = {field(pb, "Aire de jeux"): "3", field(pb, "Bancs"): "3", "action": "cast"}
+    response = client.post(ballot_url, data)
+    assert response.status_code == 400 and "vous en avez 5 à répartir" in response.content.decode()
+    data[field(pb, "Bancs")] = "2"
+    assert client.post(ballot_url, data).status_code == 302
+    assert sorted(Ballot.objects.get().choices.values_list("points", flat=True)) == [2, 3]
+    Ballot.objects.all().delete()
+    services.budget_update(budget=pb["budget"], method="ranking", max_projects=2)
+    data = {field(pb, "Aire de jeux"): "2", field(pb, "Bancs"): "1", "action": "cast"}
+    assert client.post(ballot_url, data).status_code == 302
+    ranked = Ballot.objects.get().choices.order_by("points")
+    assert [c.project.title for c in ranked] == ["Bancs", "Aire de jeux"]

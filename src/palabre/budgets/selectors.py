@@ -7,6 +7,8 @@ import csv
 import io
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from django.db import transaction
@@ -90,25 +92,21 @@ def election_of(*, envelope: Envelope) -> engine.Election:
         project_key(p.pk): engine.Project(project_key(p.pk), Fraction(p.cost or 0), p.title)
         for p in ballot_projects(envelope=envelope)
     }
-    ballots: list[dict[str, int]] = []
-    current: int | None = None
-    ballot: dict[str, int] = {}
     rows = (
         BallotChoice.objects.filter(ballot__envelope=envelope)
         .order_by("ballot_id", "points" if budget.method == Budget.Method.RANKING else "pk")
         .values_list("ballot_id", "project_id", "points")
         .iterator(chunk_size=10_000)
     )
-    for ballot_id, project_id, points in rows:
-        if ballot_id != current:
-            if current is not None:
-                ballots.append(ballot)
-            current, ballot = ballot_id, {}
-        key = project_key(project_id)
-        if key in projects:
-            ballot[key] = 1 if budget.method == Budget.Method.RANKING else points
-    if current is not None:
-        ballots.append(ballot)
+    ranking = budget.method == Budget.Method.RANKING  # the engine reads the order
+    ballots = [
+        {
+            project_key(project): 1 if ranking else points
+            for _ballot, project, points in group
+            if project_key(project) in projects
+        }
+        for _ballot, group in groupby(rows, key=itemgetter(0))
+    ]
     meta = {
         "description": str(envelope),
         "country": "France",
@@ -288,6 +286,31 @@ def pb_export(*, envelope: Envelope) -> str:
     for key, value in engine.scores(election).items():
         election.projects[key].extra["votes"] = str(value)
     return engine.write_pb(election)
+
+
+def ballots_csv(*, envelope: Envelope) -> str:
+    """The envelope's ballots, anonymised: a running number, the channel, the projects
+    chosen (ids as in the `.pb` file and the results CSV) and their points or ranks."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["ballot", "channel", "projects", "points"])
+    rows = (
+        BallotChoice.objects.filter(ballot__envelope=envelope)
+        .order_by("ballot_id", "points", "pk")
+        .values_list("ballot_id", "ballot__channel", "project_id", "points")
+        .iterator(chunk_size=10_000)
+    )
+    for number, (_ballot, group) in enumerate(groupby(rows, key=itemgetter(0)), start=1):
+        choices = list(group)
+        writer.writerow(
+            [
+                number,
+                choices[0][1],
+                ",".join(project_key(project) for _b, _c, project, _p in choices),
+                ",".join(str(points) for _b, _c, _project, points in choices),
+            ]
+        )
+    return out.getvalue()
 
 
 def csv_export(*, budget: Budget) -> str:

@@ -202,3 +202,17 @@ def budget_results_csv(request: HttpRequest, org: str, slug: str) -> HttpRespons
     )
     response["Content-Disposition"] = f'attachment; filename="{budget.process.slug}-resultats.csv"'
     return response
+
+
+def budget_ballots_csv(request: HttpRequest, org: str, slug: str, envelope_id: int) -> HttpResponse:
+    budget = _budget(request, org, slug)
+    if not selectors.results_visible_to(user=request.user, budget=budget):
+        raise PermissionDenied(_("The results are published after the vote is counted."))
+    envelope = get_object_or_404(Envelope, budget=budget, pk=envelope_id)
+    response = HttpResponse(
+        selectors.ballots_csv(envelope=envelope), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{budget.process.slug}-{envelope.pk}-bulletins.csv"'
+    )
+    return response

@@ -104,5 +104,10 @@ urlpatterns = [
         budget_views.budget_export,
         name="budget_export",
     ),
+    path(
+        "demarches/<slug:slug>/budget/enveloppes/<int:envelope_id>-bulletins.csv",
+        budget_views.budget_ballots_csv,
+        name="budget_ballots_csv",
+    ),
     path("pages/<slug:kind>/", views.legal_page, name="legal_page"),
 ]
