@@ -105,3 +105,27 @@ def test_agents_analyse_and_merge_projects(client, pb, agent_a):
     )
     b.refresh_from_db()
     assert b.status == Project.Status.MERGED and b.merged_into_id == a.pk
+
+
+def test_agents_write_a_project_from_paper_ideas(client, pb, agent_a):
+    from ..factories import make_contribution
+
+    budget = pb["budget"]
+    idea = make_contribution(budget.process, title="Un banc au lavoir", channel="paper")
+    login(client, agent_a)
+    page = client.get(bo(pb, "budget_projects")).content.decode()
+    assert "Un banc au lavoir (Papier)" in page
+    response = client.post(
+        bo(pb, "budget_projects"),
+        {
+            "what": "create",
+            "title": "Bancs au lavoir",
+            "description": "Deux bancs",
+            "envelope": pb["town"].pk,
+            "cost": "2000",
+            "ideas": [idea.pk],
+        },
+    )
+    assert response.status_code == 302
+    project = budget.projects.get(title="Bancs au lavoir")
+    assert list(project.ideas.all()) == [idea]

@@ -134,9 +134,9 @@ def budget_projects(request: HttpRequest, organization: Organization, slug: str)
     if request.method == "POST":
         try:
             if what == "create" and create_form.is_valid():
-                project = services.project_create(
-                    budget=budget, actor=request.user, **create_form.cleaned_data
-                )
+                data = dict(create_form.cleaned_data)
+                data["ideas"] = list(data["ideas"])
+                project = services.project_create(budget=budget, actor=request.user, **data)
                 messages.success(request, _("The project was created."))
                 return redirect(
                     "backoffice:budget_project", org=organization.slug, slug=slug, pk=project.pk

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from palabre.contributions.models import Contribution
 from palabre.core.formats import euros
 
 from .models import Budget, Envelope, Project, WorkUpdate
@@ -179,16 +180,31 @@ class ProjectAnalysisForm(forms.ModelForm):
         status.choices = [c for c in Project.Status.choices if c[0] != Project.Status.MERGED]
 
 
+def _idea_label(idea: Contribution) -> str:
+    return f"{idea.title or idea.body[:80]} ({idea.get_channel_display()})"
+
+
 class ProjectCreateForm(forms.ModelForm):
     class Meta:
         model = Project
-        fields = ["title", "description", "envelope", "cost"]
+        fields = ["title", "description", "envelope", "cost", "ideas"]
+        widgets = {"ideas": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args: Any, budget: Budget, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["envelope"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = budget.envelopes.all()
+        ideas = self.fields["ideas"]
+        assert isinstance(ideas, forms.ModelMultipleChoiceField)
+        # ideas of the process not yet behind a project (paper, meeting, assisted ones…)
+        ideas.queryset = Contribution.objects.filter(
+            process=budget.process, kind=Contribution.Kind.IDEA, budget_projects=None
+        ).order_by("-created_at")
+        ideas.label_from_instance = _idea_label  # type: ignore[method-assign,assignment]
+        ideas.help_text = _(
+            "The ideas this project comes from: their authors and supports follow it."
+        )
 
 
 class WorkUpdateForm(forms.ModelForm):
