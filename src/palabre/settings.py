@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "palabre.moderation",
     "palabre.questionnaires",
     "palabre.budgets",
+    "palabre.opinions",
     "palabre.notifications",
     "palabre.backoffice",
     "palabre.web",

@@ -26,6 +26,7 @@ Everything is sparse: 100,000 participants × 10,000 statements fit in memory.
 from __future__ import annotations
 
 import csv
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,16 @@ class Votes:
     @property
     def n_votes(self) -> int:
         return int(self.values.size)
+
+    @classmethod
+    def from_triples(
+        cls, triples: list[tuple[str, str, int]], texts: dict[str, str] | None = None
+    ) -> Votes:
+        """Votes from (participant, statement, vote) triples, one per participant and
+        statement (the latest one, already chosen by the caller)."""
+        for participant, statement, vote in triples:
+            _vote(str(vote), f"{participant}/{statement}")
+        return _build(triples, texts=texts or {})
 
 
 def _latest(records: list[tuple[float, str, str, int]]) -> list[tuple[str, str, int]]:
@@ -216,6 +227,7 @@ class OpinionMap:
     def _cluster(self, centred: Any, active: np.ndarray, n_statements: int) -> None:
         from sklearn.cluster import KMeans
         from sklearn.decomposition import TruncatedSVD
+        from sklearn.exceptions import ConvergenceWarning
         from sklearn.metrics import silhouette_score
 
         svd = TruncatedSVD(n_components=2, random_state=self.random_state)
@@ -227,8 +239,12 @@ class OpinionMap:
         rng = np.random.default_rng(self.random_state)
         sample = rng.choice(len(points), 2000, replace=False) if len(points) > 2000 else slice(None)
         for k in range(2, min(self.max_groups, len(points) - 1) + 1):
-            model = KMeans(n_clusters=k, n_init=10, random_state=self.random_state).fit(points)
-            labels = model.labels_
+            with warnings.catch_warnings():
+                # fewer distinct points than k (identical voters): k-means says so and
+                # returns fewer clusters, which the silhouette then judges
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                model = KMeans(n_clusters=k, n_init=10, random_state=self.random_state)
+                labels = model.fit(points).labels_
             if len(set(labels[sample])) < 2:
                 continue
             score = float(silhouette_score(points[sample], labels[sample]))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import budget_views, entry_views, questionnaire_views, views
+from . import budget_views, entry_views, opinion_views, questionnaire_views, views
 
 app_name = "backoffice"
 
@@ -58,6 +58,7 @@ urlpatterns = [
         budget_views.budget_ballot_entry,
         name="budget_ballot_entry",
     ),
+    path("demarches/<slug:slug>/carte/", opinion_views.opinion_map_edit, name="opinion_map"),
     path("mediation/", entry_views.mediation, name="mediation"),
     path("mediation/terminer/", entry_views.mediation_end, name="mediation_end"),
     path("mediation/demarches/<slug:slug>/", entry_views.assisted_idea, name="assisted_idea"),

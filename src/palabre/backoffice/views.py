@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from palabre.accounts.selectors import user_has_mfa
@@ -436,4 +437,7 @@ def moderation_act(request: HttpRequest, organization: Organization, pk: int) ->
             messages.error(request, _("Unknown action."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)  # e.g. the statements of an opinion map
     return redirect("backoffice:moderation", org=organization.slug)

@@ -20,6 +20,8 @@ class Activity(StrEnum):
     ANSWER = "answer"
     DEBATE = "debate"  # comments on the process itself
     VOTE = "vote"  # participatory-budget ballots
+    OPINION = "opinion"  # agree / disagree / pass on the statements of an opinion map
+    SUBMIT_STATEMENT = "submit_statement"  # a participant proposes a statement
 
 
 IDEA_TEMPLATES = frozenset(
@@ -37,6 +39,8 @@ ACTIVITY_TEMPLATES: dict[Activity, frozenset[str]] = {
     Activity.ANSWER: frozenset({Process.Template.QUESTIONNAIRE}),
     Activity.DEBATE: frozenset(Process.Template.values),
     Activity.VOTE: frozenset({Process.Template.PARTICIPATORY_BUDGET}),
+    Activity.OPINION: frozenset({Process.Template.OPINION_MAP}),
+    Activity.SUBMIT_STATEMENT: frozenset({Process.Template.OPINION_MAP}),
 }
 
 ALLOWED_PHASES: dict[Activity, frozenset[str]] = {
@@ -46,6 +50,8 @@ ALLOWED_PHASES: dict[Activity, frozenset[str]] = {
     Activity.COMMENT: frozenset({Phase.Kind.CONTRIBUTION, Phase.Kind.QUALIFICATION}),
     Activity.SUPPORT: frozenset({Phase.Kind.CONTRIBUTION, Phase.Kind.QUALIFICATION}),
     Activity.VOTE: frozenset({Phase.Kind.VOTE}),
+    Activity.OPINION: frozenset({Phase.Kind.CONTRIBUTION, Phase.Kind.QUALIFICATION}),
+    Activity.SUBMIT_STATEMENT: frozenset({Phase.Kind.CONTRIBUTION, Phase.Kind.QUALIFICATION}),
 }
 
 
@@ -56,6 +62,8 @@ def activity_closed_reason(process: Process, activity: Activity) -> str | None:
             return _("This participation process has no questionnaire.")
         if activity == Activity.VOTE:
             return _("This participation process has no vote.")
+        if activity in {Activity.OPINION, Activity.SUBMIT_STATEMENT}:
+            return _("This participation process has no opinion map.")
         return _("This participation process does not collect ideas.")
     if process.status != Process.Status.PUBLISHED:
         return _("This participation process is closed: everything stays readable.")
@@ -76,6 +84,10 @@ def activity_closed_reason(process: Process, activity: Activity) -> str | None:
                 "Comments are open during the contribution and qualification phases."
             ),
             Activity.VOTE: _("Ballots can only be cast during the vote phase."),
+            Activity.OPINION: _("The statements are open to votes during their phase only."),
+            Activity.SUBMIT_STATEMENT: _(
+                "Statements can be proposed while the statements are open to votes."
+            ),
         }
         return messages[activity]
     return None

@@ -5,6 +5,7 @@ from . import (
     idea_views,
     meeting_views,
     notification_views,
+    opinion_views,
     questionnaire_views,
     views,
 )
@@ -108,6 +109,18 @@ urlpatterns = [
         "demarches/<slug:slug>/budget/enveloppes/<int:envelope_id>-bulletins.csv",
         budget_views.budget_ballots_csv,
         name="budget_ballots_csv",
+    ),
+    path("demarches/<slug:slug>/avis/", opinion_views.opinion_vote, name="opinion_vote"),
+    path(
+        "demarches/<slug:slug>/avis/proposer/",
+        opinion_views.opinion_propose,
+        name="opinion_propose",
+    ),
+    path("demarches/<slug:slug>/carte/", opinion_views.opinion_results, name="opinion_results"),
+    path(
+        "demarches/<slug:slug>/carte/polis.zip",
+        opinion_views.opinion_export,
+        name="opinion_export",
     ),
     path("pages/<slug:kind>/", views.legal_page, name="legal_page"),
 ]

@@ -1,0 +1,46 @@
+"""Forms of opinion maps: proposing a statement, seeding statements, settings."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import OpinionMap
+from .services import MAX_LENGTH
+
+
+class StatementForm(forms.Form):
+    """A participant's statement; the one-time token makes a double submit harmless."""
+
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    body = forms.CharField(
+        label=_("Your statement"),
+        max_length=MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "One short idea others can agree or disagree with, e.g. “The market square "
+            "should be closed to cars on Saturdays.” A moderator reads it before it is shown."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["token"] = uuid.uuid4()
+
+
+class SeedForm(forms.Form):
+    texts = forms.CharField(
+        label=_("Statements, one per line"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Short, one idea each; lines already on the map are skipped."),
+    )
+
+
+class OpinionMapForm(forms.ModelForm):
+    class Meta:
+        model = OpinionMap
+        fields = ["participants_may_propose", "min_votes"]

@@ -1,0 +1,276 @@
+"""Reads for opinion maps: the next statement to show, the computed map (groups,
+representative, consensus and divisive statements, participants' positions) and the
+Pol.is open-data export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from palabre.contributions.models import Contribution
+from palabre_analysis import opinions as engine
+
+from .models import OpinionMap, Vote
+from .services import statements_visible
+
+
+def next_statement(*, opinion_map: OpinionMap, voter: Any) -> Contribution | None:
+    """The statement to show next: among those the voter has not voted on, the ones with
+    fewest votes first and, once groups exist, the ones that separate or unite them; a
+    random pick among those scoring near the best, stable until the voter votes."""
+    statements = statements_visible(opinion_map.process).annotate(n_votes=Count("opinion_votes"))
+    voted = 0
+    if getattr(voter, "is_authenticated", False):
+        mine = Vote.objects.filter(voter=voter, statement__process=opinion_map.process)
+        voted = mine.count()
+        statements = statements.exclude(pk__in=mine.values("statement_id"))
+    candidates = list(statements.order_by("n_votes", "pk")[:50])
+    if not candidates:
+        return None
+    telling = _telling_statements(opinion_map)
+    most = max(c.n_votes for c in candidates) or 1
+
+    def score(statement: Any) -> float:
+        return (1 - statement.n_votes / (most + 1)) + (0.5 if str(statement.pk) in telling else 0)
+
+    best = max(score(c) for c in candidates)
+    near_best = [c for c in candidates if score(c) >= best - 0.1]
+    rng = random.Random(f"{getattr(voter, 'pk', 'anonymous')}-{voted}")  # noqa: S311
+    return rng.choice(near_best)
+
+
+def _telling_statements(opinion_map: OpinionMap) -> set[str]:
+    result = opinion_map.result or {}
+    telling = {row["id"] for row in result.get("divisive", [])[:5]}
+    telling |= {row["id"] for row in result.get("consensus", [])[:5]}
+    return telling
+
+
+def votes_of(*, opinion_map: OpinionMap) -> engine.Votes:
+    """Every vote of the map as the engine reads it (participant = user id, internal)."""
+    rows = Vote.objects.filter(
+        statement__process=opinion_map.process,
+        statement__held_at__isnull=True,
+        statement__is_hidden=False,
+    ).values_list("voter_id", "statement_id", "value")
+    triples = [(str(voter), str(statement), value) for voter, statement, value in rows]
+    texts = dict(statements_visible(opinion_map.process).values_list("pk", "body").iterator())
+    return engine.Votes.from_triples(triples, {str(k): v for k, v in texts.items()})
+
+
+def opinion_map_compute(*, opinion_map_id: int) -> int:
+    """Recompute and store the map (run by the task, never by a page). Returns the number
+    of votes read."""
+    opinion_map = OpinionMap.objects.select_related("process").get(pk=opinion_map_id)
+    OpinionMap.objects.filter(pk=opinion_map.pk).update(requested_at=None)
+    votes = votes_of(opinion_map=opinion_map)
+    result: dict[str, Any] | None = None
+    if votes.n_votes:
+        model = engine.OpinionMap(min_votes=opinion_map.min_votes, random_state=0).fit(votes)
+        result = model.report(votes)
+    OpinionMap.objects.filter(pk=opinion_map.pk).update(
+        result=result, computed_at=timezone.now(), votes_counted=votes.n_votes
+    )
+    return votes.n_votes
+
+
+GROUP_NAMES = "ABCDE"
+
+
+@dataclass
+class StatementView:
+    id: str
+    text: str
+    agreement: list[tuple[str, int]]  # (group name, % agreeing)
+
+
+@dataclass
+class GroupView:
+    name: str
+    size: int
+    colour: str
+    representative: list[dict[str, Any]]  # text, direction, agree %, disagree %
+
+
+@dataclass
+class MapView:
+    n_participants: int
+    n_votes: int
+    n_clustered: int
+    computed_at: Any
+    groups: list[GroupView]
+    points: list[dict[str, Any]]  # x, y (0–100), colour, group name, mine
+    consensus: list[StatementView]
+    divisive: list[StatementView]
+    mine: dict[str, Any] | None
+
+
+# colours with 3:1 contrast on white, told apart by shape as well (circle, square, triangle…)
+COLOURS = ["#1f5fa8", "#b3261e", "#1d6b2f", "#7a4a00", "#6a3d9a"]
+SHAPES = ["circle", "square", "triangle", "diamond", "cross"]
+
+
+def map_view(*, opinion_map: OpinionMap, viewer: Any) -> MapView | None:
+    result = opinion_map.result
+    if not result:
+        return None
+    texts = dict(
+        Contribution.objects.filter(
+            process=opinion_map.process, kind=Contribution.Kind.STATEMENT
+        ).values_list("pk", "body")
+    )
+    names = {g["id"]: GROUP_NAMES[i % 5] for i, g in enumerate(result["groups"])}
+    colours = {g["id"]: COLOURS[i % 5] for i, g in enumerate(result["groups"])}
+    shapes = {g["id"]: SHAPES[i % 5] for i, g in enumerate(result["groups"])}
+    participants = result["participants"]
+    xs = [p["x"] for p in participants] or [0.0]
+    ys = [p["y"] for p in participants] or [0.0]
+    span_x = (max(xs) - min(xs)) or 1.0
+    span_y = (max(ys) - min(ys)) or 1.0
+    me = str(viewer.pk) if getattr(viewer, "is_authenticated", False) else None
+    points, mine = [], None
+    for p in participants:
+        x = round(5 + 90 * (p["x"] - min(xs)) / span_x, 2)
+        y = round(95 - 90 * (p["y"] - min(ys)) / span_y, 2)
+        shape = shapes.get(p["group"], "circle")
+        point = {
+            "x": x,
+            "y": y,
+            "colour": colours.get(p["group"], "#767676"),
+            "polygon": _polygon(shape, x, y),
+            "group": names.get(p["group"]),
+        }
+        if p["id"] == me:
+            mine = point
+        else:
+            points.append(point)
+
+    def statement(row: dict[str, Any]) -> StatementView:
+        return StatementView(
+            id=row["id"],
+            text=texts.get(int(row["id"]), ""),
+            agreement=[
+                (names[int(g)], round(100 * value)) for g, value in row["agreement"].items()
+            ],
+        )
+
+    return MapView(
+        n_participants=result["n_participants"],
+        n_votes=result["n_votes"],
+        n_clustered=result["n_clustered"],
+        computed_at=opinion_map.computed_at,
+        groups=[
+            GroupView(
+                name=names[g["id"]],
+                size=g["size"],
+                colour=colours[g["id"]],
+                representative=[
+                    {
+                        "text": texts.get(int(r["id"]), ""),
+                        "direction": r["direction"],
+                        "agree": round(100 * r["agree"]),
+                        "disagree": round(100 * r["disagree"]),
+                    }
+                    for r in g["representative_statements"]
+                ],
+            )
+            for g in result["groups"]
+        ],
+        points=points,
+        consensus=[statement(r) for r in result["consensus"]],
+        divisive=[statement(r) for r in result["divisive"]],
+        mine=mine,
+    )
+
+
+def _polygon(shape: str, x: float, y: float, r: float = 1.3) -> str:
+    """The points of a group's marker (colour is not the only difference between groups);
+    an empty string for a circle."""
+    corners = {
+        "square": [(-r, -r), (r, -r), (r, r), (-r, r)],
+        "triangle": [(0, -r * 1.2), (r * 1.1, r), (-r * 1.1, r)],
+        "diamond": [(0, -r * 1.3), (r * 1.3, 0), (0, r * 1.3), (-r * 1.3, 0)],
+        "cross": [
+            (-r / 3, -r),
+            (r / 3, -r),
+            (r / 3, -r / 3),
+            (r, -r / 3),
+            (r, r / 3),
+            (r / 3, r / 3),
+            (r / 3, r),
+            (-r / 3, r),
+            (-r / 3, r / 3),
+            (-r, r / 3),
+            (-r, -r / 3),
+            (-r / 3, -r / 3),
+        ],
+    }.get(shape)
+    if corners is None:
+        return ""
+    return " ".join(f"{x + dx:.2f},{y + dy:.2f}" for dx, dy in corners)
+
+
+def statements_with_counts(*, opinion_map: OpinionMap) -> Any:
+    return (
+        Contribution.objects.filter(process=opinion_map.process, kind=Contribution.Kind.STATEMENT)
+        .annotate(
+            agrees=Count("opinion_votes", filter=Q(opinion_votes__value=1)),
+            disagrees=Count("opinion_votes", filter=Q(opinion_votes__value=-1)),
+            passes=Count("opinion_votes", filter=Q(opinion_votes__value=0)),
+        )
+        .select_related("author")
+        .order_by("pk")
+    )
+
+
+def polis_export(*, opinion_map: OpinionMap) -> bytes:
+    """A ZIP in Pol.is's open-data layout (`comments.csv`, `votes.csv`), which
+    `palabre opinions` and other tools read. Participants are numbered for the export:
+    no account id, no name. Statements waiting for review are left out; hidden ones are
+    listed as moderated out (-1) without their votes."""
+    statements = list(statements_with_counts(opinion_map=opinion_map).filter(held_at=None))
+    numbers: dict[int, int] = {}
+    votes = (
+        Vote.objects.filter(
+            statement__process=opinion_map.process,
+            statement__held_at=None,
+            statement__is_hidden=False,
+        )
+        .order_by("updated_at", "pk")
+        .values_list("updated_at", "statement_id", "voter_id", "value")
+    )
+    votes_out = io.StringIO()
+    writer = csv.writer(votes_out)
+    writer.writerow(["timestamp", "datetime", "comment-id", "voter-id", "vote"])
+    for when, statement, voter, value in votes.iterator():
+        number = numbers.setdefault(voter, len(numbers))
+        writer.writerow([int(when.timestamp()), when.isoformat(), statement, number, value])
+    comments_out = io.StringIO()
+    writer = csv.writer(comments_out)
+    writer.writerow(
+        ["timestamp", "datetime", "comment-id", "moderated", "agrees", "disagrees", "comment-body"]
+    )
+    for s in statements:
+        writer.writerow(
+            [
+                int(s.created_at.timestamp()),
+                s.created_at.isoformat(),
+                s.pk,
+                -1 if s.is_hidden else 1,
+                0 if s.is_hidden else s.agrees,
+                0 if s.is_hidden else s.disagrees,
+                "" if s.is_hidden else s.body,
+            ]
+        )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("comments.csv", comments_out.getvalue())
+        archive.writestr("votes.csv", votes_out.getvalue())
+    return buffer.getvalue()

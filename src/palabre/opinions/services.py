@@ -1,0 +1,163 @@
+"""Writes for opinion maps: statements (seeded by agents, proposed by participants and held
+for a moderator), votes (one per participant and statement, the latest wins), and the
+throttled request to recompute the map in the background."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from palabre.contributions import services as contribution_services
+from palabre.contributions.models import Contribution
+from palabre.contributions.rules import Activity, activity_closed_reason
+from palabre.core.tasks import enqueue_on_commit
+from palabre.processes.models import Process
+
+from .models import OpinionMap, Vote
+
+MAX_LENGTH = 200  # a statement is short: one idea, agreeable or not
+
+
+def opinion_map_of(process: Process) -> OpinionMap:
+    if process.template != Process.Template.OPINION_MAP:
+        raise ValidationError(_("This participation process has no opinion map."))
+    opinion_map, _created = OpinionMap.objects.get_or_create(process=process)
+    return opinion_map
+
+
+def opinion_map_update(*, opinion_map: OpinionMap, **fields: Any) -> OpinionMap:
+    for name, value in fields.items():
+        setattr(opinion_map, name, value)
+    opinion_map.full_clean(exclude=["process"])
+    opinion_map.save()
+    return opinion_map
+
+
+def _text(text: str) -> str:
+    text = " ".join(text.split())
+    if not text:
+        raise ValidationError({"body": _("Write the statement.")})
+    if len(text) > MAX_LENGTH:
+        raise ValidationError(
+            {
+                "body": _("A statement is %(max)d characters at most; split it in two.")
+                % {"max": MAX_LENGTH}
+            }
+        )
+    return text
+
+
+@transaction.atomic
+def statements_seed(*, process: Process, author: Any, texts: list[str]) -> list[Contribution]:
+    """Agents add statements (one per text), shown at once; a text already there is
+    skipped, so pasting the same list twice adds nothing."""
+    from palabre.organizations.permissions import organization_user_can
+    from palabre.organizations.roles import Action
+
+    opinion_map_of(process)
+    if not organization_user_can(author, process.organization, Action.MANAGE_PROCESSES):
+        raise ValidationError(_("Only the local government's agents can add statements."))
+    existing = set(
+        Contribution.objects.filter(process=process, kind=Contribution.Kind.STATEMENT).values_list(
+            "body", flat=True
+        )
+    )
+    created = []
+    for raw in texts:
+        if not raw.strip():
+            continue
+        text = _text(raw)
+        if text in existing:
+            continue
+        existing.add(text)
+        created.append(
+            Contribution.objects.create(
+                process=process,
+                kind=Contribution.Kind.STATEMENT,
+                body=text,
+                author=author,
+                phase=process.current_phase(),
+                created_at=timezone.now(),
+            )
+        )
+    return created
+
+
+@transaction.atomic
+def statement_propose(*, process: Process, author: Any, text: str, token: Any = None) -> Any:
+    """A participant proposes a statement: it waits for a moderator before being shown."""
+    opinion_map = opinion_map_of(process)
+    existing = contribution_services._existing_submission(process, token)
+    if existing is not None:
+        return existing
+    closed = activity_closed_reason(process, Activity.SUBMIT_STATEMENT)
+    if closed:
+        raise contribution_services.ActivityClosed(closed)
+    if not opinion_map.participants_may_propose:
+        raise contribution_services.ActivityClosed(
+            _("On this opinion map, only the local government adds statements.")
+        )
+    statement = contribution_services.contribution_create(
+        process=process,
+        kind=Contribution.Kind.STATEMENT,
+        body=_text(text),
+        author=author,
+        submission_token=token,
+        held_at=timezone.now(),
+        held_terms=_("statement proposed by a participant"),
+    )
+    return statement
+
+
+def statements_visible(process: Process) -> Any:
+    return Contribution.objects.filter(
+        process=process,
+        kind=Contribution.Kind.STATEMENT,
+        held_at__isnull=True,
+        is_hidden=False,
+    )
+
+
+def vote_cast(*, statement: Contribution, voter: Any, value: int) -> Vote:
+    """Agree (1), disagree (-1) or pass (0); voting again replaces the earlier vote."""
+    process = statement.process
+    closed = activity_closed_reason(process, Activity.OPINION)
+    if closed:
+        raise contribution_services.ActivityClosed(closed)
+    if voter is None or not voter.is_authenticated:
+        raise ValidationError(_("Sign in to vote."))
+    if value not in Vote.Value.values:
+        raise ValidationError({"value": _("A vote is agree, disagree or pass.")})
+    if not statements_visible(process).filter(pk=statement.pk).exists():
+        raise ValidationError(_("This statement is not open to votes."))
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                vote, created = Vote.objects.get_or_create(
+                    statement=statement, voter=voter, defaults={"value": value}
+                )
+        except IntegrityError:  # the same vote sent twice at once: the second updates
+            vote, created = Vote.objects.get(statement=statement, voter=voter), False
+        if not created and vote.value != value:
+            vote.value = value
+            vote.save(update_fields=["value", "updated_at"])
+        recompute_request(process=process)
+    return vote
+
+
+def recompute_request(*, process: Process) -> bool:
+    """Ask for the map to be recomputed in the background; while a request is pending,
+    further votes add nothing (the task reads every vote when it runs)."""
+    from .tasks import opinion_map_compute
+
+    opinion_map = opinion_map_of(process)
+    pending = OpinionMap.objects.filter(pk=opinion_map.pk, requested_at__isnull=True).update(
+        requested_at=timezone.now()
+    )
+    if pending:
+        enqueue_on_commit(opinion_map_compute, opinion_map.pk)
+    return bool(pending)

@@ -1,0 +1,12 @@
+"""The opinion map is recomputed in the background after new votes, never in a request."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def opinion_map_compute(opinion_map_id: int) -> int:
+    from .selectors import opinion_map_compute as compute
+
+    return compute(opinion_map_id=opinion_map_id)

@@ -1,0 +1,141 @@
+"""Opinion maps on the public site: vote on statements one at a time, propose one, see the
+map (computed in the background), download the conversation in Pol.is's layout."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from palabre.contributions.rules import Activity, activity_closed_reason
+from palabre.core.forms import apply_validation_error
+from palabre.core.http import require_post
+from palabre.opinions import selectors, services
+from palabre.opinions.forms import StatementForm
+from palabre.opinions.models import OpinionMap, Vote
+from palabre.organizations.selectors import organization_get
+from palabre.processes.models import Process
+from palabre.processes.selectors import process_get_for_user
+
+
+def _opinion_map(request: HttpRequest, org: str, slug: str) -> OpinionMap:
+    organization = organization_get(slug=org)
+    process = process_get_for_user(user=request.user, organization=organization, slug=slug)
+    if process.template != Process.Template.OPINION_MAP:
+        raise Http404(_("This participation process has no opinion map."))
+    return services.opinion_map_of(process)
+
+
+def _context(opinion_map: OpinionMap, **extra: object) -> dict[str, object]:
+    return {
+        "organization": opinion_map.process.organization,
+        "process": opinion_map.process,
+        "opinion_map": opinion_map,
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def opinion_vote(request: HttpRequest, org: str, slug: str) -> HttpResponse:
+    opinion_map = _opinion_map(request, org, slug)
+    process = opinion_map.process
+    closed = activity_closed_reason(process, Activity.OPINION)
+    status = 200
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        statement = get_object_or_404(
+            services.statements_visible(process), pk=request.POST.get("statement", 0)
+        )
+        try:
+            value = int(request.POST.get("value", ""))
+            services.vote_cast(statement=statement, voter=request.user, value=value)
+        except (ValueError, ValidationError) as error:
+            messages.error(
+                request,
+                " ".join(error.messages)
+                if isinstance(error, ValidationError)
+                else _("A vote is agree, disagree or pass."),
+            )
+            status = 400
+        else:
+            return redirect(request.path)
+    statement = (
+        None if closed else selectors.next_statement(opinion_map=opinion_map, voter=request.user)
+    )
+    total = services.statements_visible(process).count()
+    voted = (
+        Vote.objects.filter(voter=request.user, statement__process=process).count()
+        if request.user.is_authenticated
+        else 0
+    )
+    return render(
+        request,
+        "opinions/vote.html",
+        _context(
+            opinion_map,
+            statement=statement,
+            closed=closed,
+            total=total,
+            voted=voted,
+            values=Vote.Value,
+            propose_form=StatementForm() if opinion_map.participants_may_propose else None,
+            propose_closed=activity_closed_reason(process, Activity.SUBMIT_STATEMENT),
+        ),
+        status=status,
+    )
+
+
+@require_post
+def opinion_propose(request: HttpRequest, org: str, slug: str) -> HttpResponse:
+    opinion_map = _opinion_map(request, org, slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    form = StatementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.statement_propose(
+                process=opinion_map.process,
+                author=request.user,
+                text=form.cleaned_data["body"],
+                token=form.cleaned_data["token"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Thank you. Your statement will be shown once a moderator has read it."),
+            )
+            return redirect("opinion_vote", org=org, slug=slug)
+    return render(
+        request,
+        "opinions/propose.html",
+        _context(opinion_map, form=form),
+        status=400,
+    )
+
+
+def opinion_results(request: HttpRequest, org: str, slug: str) -> HttpResponse:
+    opinion_map = _opinion_map(request, org, slug)
+    return render(
+        request,
+        "opinions/results.html",
+        _context(
+            opinion_map,
+            view=selectors.map_view(opinion_map=opinion_map, viewer=request.user),
+        ),
+    )
+
+
+def opinion_export(request: HttpRequest, org: str, slug: str) -> HttpResponse:
+    opinion_map = _opinion_map(request, org, slug)
+    response = HttpResponse(
+        selectors.polis_export(opinion_map=opinion_map), content_type="application/zip"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{opinion_map.process.slug}-polis.zip"'
+    return response

@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import translation
+
+from palabre.contributions.services import ActivityClosed
+from palabre.opinions import selectors, services
+from palabre.opinions.models import OpinionMap, Vote
+from palabre.processes.models import Phase
+from palabre_analysis import opinions as engine
+
+from ..budgets.conftest import move_to_phase
+from ..conftest import login
+from ..factories import UserFactory
+from .conftest import STATEMENTS
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+def url(om, name):
+    process = om["process"]
+    return reverse(name, kwargs={"org": process.organization.slug, "slug": process.slug})
+
+
+def test_the_latest_vote_counts_once(om, citizen):
+    statement = om["statements"][0]
+    services.vote_cast(statement=statement, voter=citizen, value=1)
+    services.vote_cast(statement=statement, voter=citizen, value=-1)
+    services.vote_cast(statement=statement, voter=citizen, value=-1)
+    assert list(Vote.objects.values_list("value", flat=True)) == [-1]
+
+
+def test_bad_votes_are_refused(om, citizen, agent_a):
+    statement = om["statements"][0]
+    with pytest.raises(ValidationError, match="agree, disagree or pass"):
+        services.vote_cast(statement=statement, voter=citizen, value=2)
+    proposed = services.statement_propose(process=om["process"], author=citizen, text="À revoir")
+    with pytest.raises(ValidationError, match="not open to votes"):
+        services.vote_cast(statement=proposed, voter=citizen, value=1)
+    move_to_phase(om["process"], Phase.Kind.SYNTHESIS)
+    with pytest.raises(ActivityClosed):
+        services.vote_cast(statement=statement, voter=citizen, value=1)
+    assert not Vote.objects.exists()
+
+
+def test_participant_statements_wait_for_a_moderator_and_seeding_skips_repeats(
+    om, citizen, agent_a
+):
+    proposed = services.statement_propose(
+        process=om["process"], author=citizen, text="  Plus   de bancs  "
+    )
+    assert proposed.held_at is not None and proposed.body == "Plus de bancs"
+    assert proposed not in services.statements_visible(om["process"])
+    again = services.statements_seed(process=om["process"], author=agent_a, texts=STATEMENTS)
+    assert again == []
+    with pytest.raises(ValidationError, match="characters at most"):
+        services.statement_propose(process=om["process"], author=citizen, text="x" * 201)
+    with pytest.raises(ValidationError, match="Only the local government's agents"):
+        services.statements_seed(process=om["process"], author=citizen, texts=["Oui"])
+
+
+def _vote_in_two_camps(om, n=12):
+    voters = [UserFactory() for _ in range(n)]
+    for i, voter in enumerate(voters):
+        camp = 1 if i < n // 2 else -1
+        for j, statement in enumerate(om["statements"]):
+            value = camp if j % 2 == 0 else -camp
+            if j == 5:
+                value = 1  # everyone agrees on the last one
+            services.vote_cast(statement=statement, voter=voter, value=value)
+    return voters
+
+
+def test_the_map_is_computed_by_the_task_not_the_page(
+    om, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        voters = _vote_in_two_camps(om)
+    assert len(callbacks) == 1  # one request however many votes, until the task runs
+    opinion_map = OpinionMap.objects.get()
+    assert opinion_map.result is None and opinion_map.requested_at is not None
+    for callback in callbacks:
+        callback()
+    opinion_map.refresh_from_db()
+    result = opinion_map.result
+    assert opinion_map.requested_at is None and opinion_map.votes_counted == 72
+    assert len(result["groups"]) == 2
+    assert {g["size"] for g in result["groups"]} == {6}
+    consensus = [row["id"] for row in result["consensus"]]
+    assert str(om["statements"][5].pk) in consensus
+    login(client, voters[0])
+    with translation.override("fr"):
+        page = client.get(url(om, "opinion_results")).content.decode()
+    assert "Vous" in page and "Vous êtes dans le groupe" in page
+    assert voters[1].pseudonym not in page
+
+
+def test_the_vote_page_shows_one_statement_at_a_time_without_javascript(om, client, citizen):
+    login(client, citizen)
+    seen = set()
+    for _ in STATEMENTS:
+        page = client.get(url(om, "opinion_vote"))
+        statement = page.context["statement"]
+        assert statement.pk not in seen
+        seen.add(statement.pk)
+        response = client.post(url(om, "opinion_vote"), {"statement": statement.pk, "value": 0})
+        assert response.status_code == 302
+    assert client.get(url(om, "opinion_vote")).context["statement"] is None
+    assert Vote.objects.filter(voter=citizen).count() == len(STATEMENTS)
+    response = client.post(url(om, "opinion_vote"), {"statement": statement.pk, "value": "x"})
+    assert response.status_code == 400
+
+
+def test_the_export_reads_back_as_a_polis_conversation(om, client, tmp_path):
+    voters = _vote_in_two_camps(om, n=6)
+    data = client.get(url(om, "opinion_export")).content
+    folder = tmp_path / "conversation"
+    zipfile.ZipFile(io.BytesIO(data)).extractall(folder)
+    votes = engine.read_votes(folder)
+    assert votes.n_votes == 36 and len(votes.participants) == 6
+    assert set(votes.texts.values()) == set(STATEMENTS)
+    import csv
+
+    with (folder / "votes.csv").open() as handle:
+        voter_ids = {row["voter-id"] for row in csv.DictReader(handle)}
+    assert voter_ids == {str(i) for i in range(6)}  # numbered for the export, not account ids
+    assert voters[0].email not in (folder / "votes.csv").read_text()
+
+
+def test_next_statement_prefers_few_votes(om, citizen):
+    others = [UserFactory() for _ in range(3)]
+    for statement in om["statements"][:5]:
+        for voter in others:
+            services.vote_cast(statement=statement, voter=voter, value=1)
+    chosen = selectors.next_statement(opinion_map=om["map"], voter=citizen)
+    assert chosen == om["statements"][5]
+
+
+def test_agents_seed_release_and_hide_from_the_back_office(om, client, agent_a, citizen):
+    proposed = services.statement_propose(process=om["process"], author=citizen, text="Bancs")
+    login(client, agent_a)
+    edit = reverse(
+        "backoffice:opinion_map",
+        kwargs={"org": om["process"].organization.slug, "slug": om["process"].slug},
+    )
+    client.post(edit, {"what": "seed", "texts": "Un nouvel énoncé\n\nUn autre énoncé"})
+    assert services.statements_visible(om["process"]).count() == len(STATEMENTS) + 2
+    act = reverse(
+        "backoffice:moderation_act",
+        kwargs={"org": om["process"].organization.slug, "pk": proposed.pk},
+    )
+    response = client.post(act, {"action": "release", "next": edit})
+    assert response["Location"] == edit
+    proposed.refresh_from_db()
+    assert proposed.held_at is None
+    client.post(act, {"action": "hide", "public_reason": "Doublon", "next": edit})
+    proposed.refresh_from_db()
+    assert proposed.is_hidden
+    response = client.post(act, {"action": "release", "next": "https://example.com/"})
+    assert "example.com" not in response["Location"]
