@@ -99,7 +99,7 @@ def test_demo_has_every_format_and_the_corpus_export_every_channel(tmp_path):
     assert Meeting.objects.filter(process=idees).count() == 2
     assert MediationSession.objects.get(place="Marché du samedi").contributions.count() == 3
     assert FollowUpContact.objects.count() == 1
-    assert Contribution.objects.filter(held_at__isnull=False).count() == 1
+    assert Contribution.objects.filter(held_at__isnull=False, kind="idea").count() == 1
     demarches = Process.objects.get(slug="simplifier-vos-demarches")
     results = questionnaire_results(process=demarches)
     assert (
@@ -148,3 +148,16 @@ def test_demo_participatory_budget_is_voted_counted_and_published(tmp_path, clie
     assert page.status_code == 200 and "Méthode du partage égal" in page.content.decode()
     load_demo(tmp_path / "absent")
     assert Ballot.objects.filter(envelope__budget=budget).count() == 660
+
+
+def test_demo_opinion_map_has_statements_votes_and_groups(tmp_path, client):
+    from palabre.opinions.models import OpinionMap
+
+    load_demo(tmp_path / "absent")
+    opinion_map = OpinionMap.objects.get(process__slug="place-de-la-voiture")
+    assert opinion_map.result and len(opinion_map.result["groups"]) >= 2
+    assert opinion_map.votes_counted > 1500
+    assert opinion_map.process.contributions.filter(held_at__isnull=False).count() == 1
+    page = client.get("/ville-de-demo/demarches/place-de-la-voiture/carte/")
+    assert page.status_code == 200 and "Ce qui divise les groupes" in page.content.decode()
+    assert client.get("/ville-de-demo/demarches/place-de-la-voiture/avis/").status_code == 200

@@ -420,12 +420,12 @@ def load_demo(
         decision_maker="Les habitants votent ; le conseil municipal inscrit les projets au budget",
         themes=[cadre],
     )
-    # 5. Opinion map, published, in its information phase.
-    _process(
+    # 5. Opinion map, published, open to votes on its statements.
+    voiture = _process(
         ville,
         "place-de-la-voiture",
         status=Process.Status.PUBLISHED,
-        start=today - dt.timedelta(days=3),
+        start=today - dt.timedelta(days=16),
         template=Process.Template.OPINION_MAP,
         created_by=agent,
         title="Quelle place pour la voiture en centre-ville ?",
@@ -480,6 +480,10 @@ def load_demo(
     from .budget import participatory_budget
 
     participatory_budget(budget_2026, residents, agent, mediator)
+    from .opinions import opinion_map
+
+    voters = list(User.objects.filter(email__startswith="votant-").order_by("email")[:180])
+    opinion_map(voiture, agent, voters, residents[3])
     report.processes = Process.objects.filter(organization__in=[ville, val]).count()
     return report
 
