@@ -161,3 +161,14 @@ def test_demo_opinion_map_has_statements_votes_and_groups(tmp_path, client):
     page = client.get("/ville-de-demo/demarches/place-de-la-voiture/carte/")
     assert page.status_code == 200 and "Ce qui divise les groupes" in page.content.decode()
     assert client.get("/ville-de-demo/demarches/place-de-la-voiture/avis/").status_code == 200
+
+
+def test_demo_opinion_map_of_real_statements(shared_data: Path, client, db):
+    from palabre.opinions.models import OpinionMap
+
+    load_demo(shared_data, answers_limit=50, proposals_limit=5)
+    opinion_map = OpinionMap.objects.get(process__slug="numerique-public")
+    statements = opinion_map.process.contributions.filter(kind="statement")
+    assert statements.count() == 20
+    assert statements.filter(body="Instaurer la liberté de panorama en France").exists()
+    assert len(opinion_map.result["groups"]) >= 2 and opinion_map.result["divisive"]

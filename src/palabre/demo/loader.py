@@ -484,6 +484,31 @@ def load_demo(
 
     voters = list(User.objects.filter(email__startswith="votant-").order_by("email")[:180])
     opinion_map(voiture, agent, voters, residents[3])
+    numerique_public = _process(
+        ville,
+        "numerique-public",
+        status=Process.Status.PUBLISHED,
+        start=today - dt.timedelta(days=20),
+        template=Process.Template.OPINION_MAP,
+        created_by=agent,
+        title="Numérique public : qu'en pensez-vous ?",
+        question=(
+            "Êtes-vous d'accord avec ces propositions venues de la consultation "
+            "République numérique (2015) ?"
+        ),
+        objective="Préparer la stratégie numérique de la ville avec ses habitants.",
+        decision_maker="Le conseil municipal",
+        themes=[numerique],
+    )
+    from .opinions import real_statements
+
+    opinion_map(
+        numerique_public,
+        agent,
+        voters[:150],
+        spec=real_statements(sources.republique_numerique_statements(shared)),
+        camps=(0.6, 0.4),
+    )
     report.processes = Process.objects.filter(organization__in=[ville, val]).count()
     return report
 

@@ -41,29 +41,53 @@ CAMPS = (0.35, 0.45, 0.20)
 
 
 @transaction.atomic
-def opinion_map(process: Process, agent: User, voters: Sequence[User], proposer: User) -> None:
+def opinion_map(
+    process: Process,
+    agent: User,
+    voters: Sequence[User],
+    proposer: User | None = None,
+    spec: Sequence[tuple[str, Sequence[float]]] = STATEMENTS,
+    camps: Sequence[float] = CAMPS,
+) -> None:
+    """Seed `spec` (statement, chance of agreeing per camp) and vote: each voter belongs to
+    a camp drawn with the `camps` shares, skips a quarter of the statements, passes on some."""
     opinion_map = services.opinion_map_of(process)
     if Vote.objects.filter(statement__process=process).exists():
         return
     statements = services.statements_seed(
-        process=process, author=agent, texts=[text for text, _p in STATEMENTS]
+        process=process, author=agent, texts=[text for text, _p in spec]
     )
     rng = random.Random(2026)  # noqa: S311 (reproducible demo data)
     votes = []
     for voter in voters:
         draw, camp = rng.random(), 0
-        while camp < 2 and draw > sum(CAMPS[: camp + 1]):
+        while camp < len(camps) - 1 and draw > sum(camps[: camp + 1]):
             camp += 1
-        for statement, (_text, chances) in zip(statements, STATEMENTS, strict=True):
+        for statement, (_text, chances) in zip(statements, spec, strict=True):
             if rng.random() < 0.25:
                 continue  # nobody votes on everything
             roll = rng.random()
             value = 0 if roll > 0.92 else (1 if rng.random() < chances[camp] else -1)
             votes.append(Vote(statement=statement, voter=voter, value=value))
     Vote.objects.bulk_create(votes)
-    services.statement_propose(
-        process=process,
-        author=proposer,
-        text="Il faudrait une zone de rencontre devant l'école Jules-Ferry.",
-    )
+    if proposer is not None:
+        services.statement_propose(
+            process=process,
+            author=proposer,
+            text="Il faudrait une zone de rencontre devant l'école Jules-Ferry.",
+        )
     selectors.opinion_map_compute(opinion_map_id=opinion_map.pk)
+
+
+def real_statements(proposals: Sequence[dict[str, float | str]]) -> list[tuple[str, list[float]]]:
+    """Statements from real proposals with their agree / disagree / mixed counts: a first
+    camp votes like the real voters did; a second one reverses where the real vote was
+    contested (a tenth or more against), so that the map shows both agreement and division."""
+    spec = []
+    for proposal in proposals:
+        ok, nok, mixed = (float(proposal[k]) for k in ("ok", "nok", "mixed"))
+        total = ok + nok + mixed or 1.0
+        agree = ok / total
+        contested = nok / total >= 0.1
+        spec.append((str(proposal["title"]), [agree, 1 - agree if contested else agree]))
+    return spec

@@ -70,3 +70,29 @@ def republique_numerique(
 
 def local_ideas() -> list[dict[str, Any]]:
     return list(_sample("ideas.json"))
+
+
+def republique_numerique_statements(shared: Path | None, limit: int = 20) -> list[dict[str, Any]]:
+    """Short proposals of République numérique that read as statements, with their real
+    agree / disagree / mixed counts (the most voted first); the sample's otherwise."""
+    path = shared / "capcollectif" / "republique-numerique-2015-opinions.jsonl" if shared else None
+    if path and path.is_file():
+        rows: list[dict[str, Any]] = []
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                row = json.loads(line)
+                title = " ".join(str(row.get("title", "")).split())
+                ok, nok = int(row.get("votes_ok") or 0), int(row.get("votes_nok") or 0)
+                mixed = int(row.get("votes_mitige") or 0)
+                if (
+                    not title.lower().startswith("article")
+                    and 25 < len(title) <= 120
+                    and ok + nok >= 150
+                ):
+                    rows.append({"title": title, "ok": ok, "nok": nok, "mixed": mixed})
+        rows.sort(key=lambda r: -(int(r["ok"]) + int(r["nok"])))
+        return rows[:limit]
+    return [
+        {"title": p["title"][:120], "ok": 70, "nok": 20, "mixed": 10}
+        for p in _sample("proposals.json")
+    ][:limit]
