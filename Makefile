@@ -66,6 +66,7 @@ bench: $(STAMP) ## run the benchmarks under bench/, results in bench/results/ (B
 	$(BIN)/python bench/budget_scale.py
 	$(BIN)/python bench/opinions_polis.py
 	$(BIN)/python bench/opinions_scale.py
+	$(BIN)/python bench/opinion_votes_load.py
 
 clean: ## remove the virtual environment and local data
 	rm -rf $(VENV) var

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -123,7 +123,10 @@ def statements_visible(process: Process) -> Any:
 
 
 def vote_cast(*, statement: Contribution, voter: Any, value: int) -> Vote:
-    """Agree (1), disagree (-1) or pass (0); voting again replaces the earlier vote."""
+    """Agree (1), disagree (-1) or pass (0); voting again replaces the earlier vote.
+
+    One upsert (INSERT … ON CONFLICT UPDATE): two identical votes sent at once make one row.
+    `statement` is checked as loaded by the caller (shown, of this process's map)."""
     process = statement.process
     closed = activity_closed_reason(process, Activity.OPINION)
     if closed:
@@ -132,19 +135,20 @@ def vote_cast(*, statement: Contribution, voter: Any, value: int) -> Vote:
         raise ValidationError(_("Sign in to vote."))
     if value not in Vote.Value.values:
         raise ValidationError({"value": _("A vote is agree, disagree or pass.")})
-    if not statements_visible(process).filter(pk=statement.pk).exists():
+    if (
+        statement.kind != Contribution.Kind.STATEMENT
+        or statement.held_at is not None
+        or statement.is_hidden
+    ):
         raise ValidationError(_("This statement is not open to votes."))
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                vote, created = Vote.objects.get_or_create(
-                    statement=statement, voter=voter, defaults={"value": value}
-                )
-        except IntegrityError:  # the same vote sent twice at once: the second updates
-            vote, created = Vote.objects.get(statement=statement, voter=voter), False
-        if not created and vote.value != value:
-            vote.value = value
-            vote.save(update_fields=["value", "updated_at"])
+    now = timezone.now()
+    with transaction.atomic(savepoint=False):  # one upsert and one update, all or nothing
+        (vote,) = Vote.objects.bulk_create(
+            [Vote(statement=statement, voter=voter, value=value, created_at=now, updated_at=now)],
+            update_conflicts=True,
+            unique_fields=["statement", "voter"],
+            update_fields=["value", "updated_at"],
+        )
         recompute_request(process=process)
     return vote
 
@@ -154,10 +158,9 @@ def recompute_request(*, process: Process) -> bool:
     further votes add nothing (the task reads every vote when it runs)."""
     from .tasks import opinion_map_compute
 
-    opinion_map = opinion_map_of(process)
-    pending = OpinionMap.objects.filter(pk=opinion_map.pk, requested_at__isnull=True).update(
+    pending = OpinionMap.objects.filter(process=process, requested_at__isnull=True).update(
         requested_at=timezone.now()
     )
     if pending:
-        enqueue_on_commit(opinion_map_compute, opinion_map.pk)
+        enqueue_on_commit(opinion_map_compute, opinion_map_of(process).pk)
     return bool(pending)

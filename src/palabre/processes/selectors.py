@@ -47,19 +47,22 @@ def processes_listed_for(*, user: Any, organization: Organization) -> QuerySet[P
 
 
 def process_get_for_user(
-    *, user: Any, organization: Organization, slug: str, action: ProcessAction = ProcessAction.VIEW
+    *,
+    user: Any,
+    organization: Organization,
+    slug: str,
+    action: ProcessAction = ProcessAction.VIEW,
+    framing: bool = True,
 ) -> Process:
-    """The process at `slug` if `user` may do `action` on it.
+    """The process at `slug` if `user` may do `action` on it, with its phases (and, unless
+    `framing=False` for hot paths such as a vote, its themes and neighbourhoods).
 
     404 when the user may not even see it (its existence is not revealed), 403 when they see
     it but may not change it.
     """
     qs = processes_visible_to(user=user, organization=organization).filter(slug=slug)
-    process = (
-        qs.select_related("organization")
-        .prefetch_related("phases", "themes", "neighbourhoods")
-        .first()
-    )
+    related = ("phases", "themes", "neighbourhoods") if framing else ("phases",)
+    process = qs.select_related("organization").prefetch_related(*related).first()
     if process is None:
         raise Http404(_("This participation process does not exist or is not public."))
     if action == ProcessAction.CHANGE and not organization_user_can(

@@ -23,11 +23,7 @@ from palabre.processes.selectors import process_get_for_user
 
 
 def _opinion_map(request: HttpRequest, org: str, slug: str) -> OpinionMap:
-    organization = organization_get(slug=org)
-    process = process_get_for_user(user=request.user, organization=organization, slug=slug)
-    if process.template != Process.Template.OPINION_MAP:
-        raise Http404(_("This participation process has no opinion map."))
-    return services.opinion_map_of(process)
+    return services.opinion_map_of(_process(request, org, slug))
 
 
 def _context(opinion_map: OpinionMap, **extra: object) -> dict[str, object]:
@@ -39,18 +35,27 @@ def _context(opinion_map: OpinionMap, **extra: object) -> dict[str, object]:
     }
 
 
+def _process(request: HttpRequest, org: str, slug: str, framing: bool = True) -> Process:
+    organization = organization_get(slug=org)
+    process = process_get_for_user(
+        user=request.user, organization=organization, slug=slug, framing=framing
+    )
+    if process.template != Process.Template.OPINION_MAP:
+        raise Http404(_("This participation process has no opinion map."))
+    return process
+
+
 @require_http_methods(["GET", "POST"])
 def opinion_vote(request: HttpRequest, org: str, slug: str) -> HttpResponse:
-    opinion_map = _opinion_map(request, org, slug)
-    process = opinion_map.process
-    closed = activity_closed_reason(process, Activity.OPINION)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST":  # the hot path: no more queries than a vote needs
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        process = _process(request, org, slug, framing=False)
         statement = get_object_or_404(
             services.statements_visible(process), pk=request.POST.get("statement", 0)
         )
+        statement.process = process  # already loaded, with its phases
         try:
             value = int(request.POST.get("value", ""))
             services.vote_cast(statement=statement, voter=request.user, value=value)
@@ -64,6 +69,9 @@ def opinion_vote(request: HttpRequest, org: str, slug: str) -> HttpResponse:
             status = 400
         else:
             return redirect(request.path)
+    opinion_map = _opinion_map(request, org, slug)
+    process = opinion_map.process
+    closed = activity_closed_reason(process, Activity.OPINION)
     statement = (
         None if closed else selectors.next_statement(opinion_map=opinion_map, voter=request.user)
     )
