@@ -5,6 +5,7 @@
     palabre inspect INPUT [--text-column COL] …  what a file of contributions holds
     palabre budget FILE.pb --rule greedy|mes [-o OUT.json]  count a participatory budget
     palabre opinions INPUT [--min-votes N] [--format json|html] [-o OUT]  opinion groups
+    palabre pairwise INPUT.csv [--format json|csv] [-o OUT]  ranking from pairwise votes
     palabre version
 
 Analysis subcommands (inspect; later synthesize, opinions, barometer…) do not need Django:
@@ -43,11 +44,13 @@ def main(argv: list[str] | None = None) -> int:
         add_evaluate_parser,
         add_inspect_parser,
         add_opinions_parser,
+        add_pairwise_parser,
         add_synthesize_parser,
         run_budget,
         run_evaluate,
         run_inspect,
         run_opinions,
+        run_pairwise,
         run_synthesize,
     )
 
@@ -56,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     add_evaluate_parser(sub)
     add_budget_parser(sub)
     add_opinions_parser(sub)
+    add_pairwise_parser(sub)
     if not argv:
         parser.print_help()
         return 0
@@ -70,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_budget(args)
     if args.command == "opinions":
         return run_opinions(args)
+    if args.command == "pairwise":
+        return run_pairwise(args)
     if args.command == "version":
         import palabre
 

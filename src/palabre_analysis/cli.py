@@ -456,3 +456,45 @@ def run_opinions(
     else:
         out.write(text)
     return 0
+
+
+def add_pairwise_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "pairwise",
+        help=_("rank ideas from pairwise votes (wiki survey, Bradley-Terry)"),
+        description=_(
+            "Read a CSV of winner,loser[,segment][,undecided] comparisons and rank the items "
+            "by their chance of winning against a random other one, with a 90 percent interval."
+        ),
+    )
+    parser.add_argument("input", metavar="INPUT")
+    parser.add_argument("--random-state", type=int, default=0)
+    parser.add_argument("--bootstrap", type=int, default=200, metavar="N")
+    parser.add_argument("--format", choices=["json", "csv"], default="json")
+    parser.add_argument("-o", "--output", metavar="OUT")
+
+
+def run_pairwise(
+    args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    from .pairwise import PairwiseInputError, PairwiseRanking, read_comparisons, write_ranking_csv
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        comparisons, undecided = read_comparisons(args.input)
+    except (PairwiseInputError, OSError) as error:
+        err.write(f"{error}\n")
+        return EXIT_BAD_INPUT
+    model = PairwiseRanking(n_bootstrap=args.bootstrap, random_state=args.random_state)
+    report = model.fit(comparisons, undecided=undecided).report()
+    if args.format == "csv":
+        text = write_ranking_csv(report)
+    else:
+        text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        out.write(text)
+    return 0
