@@ -144,6 +144,12 @@ def _expected() -> dict:
 
 
 @pytest.mark.shared_data
+def test_every_shared_instance_has_its_pabutools_reference(shared_data):
+    files = {path.name for path in (shared_data / "pabulib").glob("*.pb")}
+    assert files and files == set(_expected())
+
+
+@pytest.mark.shared_data
 @pytest.mark.parametrize("name", sorted(_expected()))
 def test_outcomes_equal_pabutools_on_every_shared_instance(shared_data, name):
     """Reference outcomes computed once by scripts/pabulib_reference.py with pabutools."""
