@@ -101,6 +101,10 @@ def test_the_map_is_computed_by_the_task_not_the_page(
     with translation.override("fr"):
         page = client.get(url(om, "opinion_results")).content.decode()
     assert "Vous" in page and "Vous êtes dans le groupe" in page
+    import re
+
+    coordinates = re.findall(r' c[xy]="([^"]*)"', page)
+    assert coordinates and all(float(v) >= 0 for v in coordinates)  # "12.5", never "12,5"
     assert voters[1].pseudonym not in page
 
 

@@ -96,6 +96,7 @@ class GroupView:
     name: str
     size: int
     colour: str
+    marker: str  # the legend's polygon (viewBox 0 0 4 4), "" for a circle
     representative: list[dict[str, Any]]  # text, direction, agree %, disagree %
 
 
@@ -141,8 +142,8 @@ def map_view(*, opinion_map: OpinionMap, viewer: Any) -> MapView | None:
         y = round(95 - 90 * (p["y"] - min(ys)) / span_y, 2)
         shape = shapes.get(p["group"], "circle")
         point = {
-            "x": x,
-            "y": y,
+            "x": f"{x:.2f}",  # SVG wants a dot, whatever the page's language
+            "y": f"{y:.2f}",
             "colour": colours.get(p["group"], "#767676"),
             "polygon": _polygon(shape, x, y),
             "group": names.get(p["group"]),
@@ -171,6 +172,7 @@ def map_view(*, opinion_map: OpinionMap, viewer: Any) -> MapView | None:
                 name=names[g["id"]],
                 size=g["size"],
                 colour=colours[g["id"]],
+                marker=_polygon(shapes[g["id"]], 2, 2, 1.5),
                 representative=[
                     {
                         "text": texts.get(int(r["id"]), ""),
