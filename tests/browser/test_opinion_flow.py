@@ -42,3 +42,36 @@ def test_vote_on_statements_then_see_the_map(live_server, browser, javascript):
     assert "Carte des participants" in page.content() and "Groupe A" in page.content()
     check_axe(page, javascript)
     context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_compare_ideas_two_by_two_then_see_the_ranking(live_server, browser, javascript):
+    from palabre.opinions.models import PairwiseVote
+    from palabre.opinions.pairwise import ranking_compute, survey_of
+    from palabre.processes.models import Phase
+    from tests.budgets.conftest import move_to_phase
+    from tests.factories import make_contribution, make_process
+
+    context, page = new_page(browser, javascript)
+    org = make_organization("Ville de Test", slug="ville-de-test")
+    process = make_process(org, title="Boîte à idées")
+    move_to_phase(process, Phase.Kind.QUALIFICATION)
+    for i in range(4):
+        make_contribution(process, title=f"Idée numéro {i}", body=f"Idée numéro {i}")
+    resident = UserFactory(pseudonym="Louise")
+    base = live_server.url
+    sign_in(page, base, resident)
+    page.goto(f"{base}/ville-de-test/demarches/{process.slug}/")
+    page.click("text=Comparer les idées deux à deux")
+    check_axe(page, javascript)
+    for _ in range(3):
+        page.click("button:has-text('Je préfère celle-ci') >> nth=0")
+    page.check("text=Les deux me plaisent")
+    page.click("button:has-text('Passer cette paire')")
+    assert PairwiseVote.objects.filter(voter=resident).count() == 4
+    assert PairwiseVote.objects.filter(voter=resident, winner=None).count() == 1
+    ranking_compute(survey_id=survey_of(process).pk)
+    page.click("text=Voir le classement")
+    assert "Classement des idées" in page.content()
+    check_axe(page, javascript)
+    context.close()

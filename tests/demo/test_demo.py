@@ -172,3 +172,17 @@ def test_demo_opinion_map_of_real_statements(shared_data: Path, client, db):
     assert statements.count() == 20
     assert statements.filter(body="Instaurer la liberté de panorama en France").exists()
     assert len(opinion_map.result["groups"]) >= 2 and opinion_map.result["divisive"]
+
+
+def test_demo_idea_box_has_a_pairwise_ranking(tmp_path, client):
+    from palabre.opinions.models import PairwiseSurvey
+
+    load_demo(tmp_path / "absent")
+    survey = PairwiseSurvey.objects.get(process__slug="idees-pour-nos-quartiers")
+    assert survey.votes_counted == 2400 and survey.result["ranking"]
+    assert survey.result["segments"]["resident"]["ranking"]
+    page = client.get("/ville-de-demo/demarches/idees-pour-nos-quartiers/classement/")
+    assert page.status_code == 200 and "Classement des idées" in page.content.decode()
+    assert "Association" in page.content.decode()
+    compare = client.get("/ville-de-demo/demarches/idees-pour-nos-quartiers/comparer/")
+    assert compare.status_code == 200

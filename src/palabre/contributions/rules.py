@@ -22,6 +22,7 @@ class Activity(StrEnum):
     VOTE = "vote"  # participatory-budget ballots
     OPINION = "opinion"  # agree / disagree / pass on the statements of an opinion map
     SUBMIT_STATEMENT = "submit_statement"  # a participant proposes a statement
+    COMPARE = "compare"  # "which of these two ideas?"
 
 
 IDEA_TEMPLATES = frozenset(
@@ -41,6 +42,7 @@ ACTIVITY_TEMPLATES: dict[Activity, frozenset[str]] = {
     Activity.VOTE: frozenset({Process.Template.PARTICIPATORY_BUDGET}),
     Activity.OPINION: frozenset({Process.Template.OPINION_MAP}),
     Activity.SUBMIT_STATEMENT: frozenset({Process.Template.OPINION_MAP}),
+    Activity.COMPARE: IDEA_TEMPLATES,
 }
 
 ALLOWED_PHASES: dict[Activity, frozenset[str]] = {
@@ -52,6 +54,7 @@ ALLOWED_PHASES: dict[Activity, frozenset[str]] = {
     Activity.VOTE: frozenset({Phase.Kind.VOTE}),
     Activity.OPINION: frozenset({Phase.Kind.CONTRIBUTION, Phase.Kind.QUALIFICATION}),
     Activity.SUBMIT_STATEMENT: frozenset({Phase.Kind.CONTRIBUTION, Phase.Kind.QUALIFICATION}),
+    Activity.COMPARE: frozenset({Phase.Kind.CONTRIBUTION, Phase.Kind.QUALIFICATION}),
 }
 
 
@@ -87,6 +90,9 @@ def activity_closed_reason(process: Process, activity: Activity) -> str | None:
             Activity.OPINION: _("The statements are open to votes during their phase only."),
             Activity.SUBMIT_STATEMENT: _(
                 "Statements can be proposed while the statements are open to votes."
+            ),
+            Activity.COMPARE: _(
+                "Ideas can be compared during the contribution and qualification phases."
             ),
         }
         return messages[activity]

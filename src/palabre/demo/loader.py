@@ -484,6 +484,9 @@ def load_demo(
 
     voters = list(User.objects.filter(email__startswith="votant-").order_by("email")[:180])
     opinion_map(voiture, agent, voters, residents[3])
+    from .opinions import pairwise_comparisons
+
+    pairwise_comparisons(idees, voters[:120])
     numerique_public = _process(
         ville,
         "numerique-public",

@@ -12,6 +12,7 @@ import random
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.db.models import Count
 
 from palabre.accounts.models import User
 from palabre.opinions import selectors, services
@@ -91,3 +92,59 @@ def real_statements(proposals: Sequence[dict[str, float | str]]) -> list[tuple[s
         contested = nok / total >= 0.1
         spec.append((str(proposal["title"]), [agree, 1 - agree if contested else agree]))
     return spec
+
+
+@transaction.atomic
+def pairwise_comparisons(process: Process, voters: Sequence[User]) -> None:
+    """Residents compare the idea box's ideas two by two (about 20 answers each, a few
+    "can't decide"); their preferences follow the ideas' supports, with noise. Ranking
+    computed as the task would."""
+    import uuid
+
+    from palabre.contributions.models import Contribution
+    from palabre.opinions import pairwise
+    from palabre.opinions.models import PairwiseVote
+
+    survey = pairwise.survey_of(process)
+    if survey.votes.exists():
+        return
+    ideas = list(pairwise.pool(process).annotate(n=Count("supports")))
+    if len(ideas) < 2:
+        return
+    strength = {idea.pk: 1.0 + idea.n for idea in ideas}
+    rng = random.Random(2027)  # noqa: S311 (reproducible demo data)
+    types = ["resident", "resident", "resident", "association", "business"]
+    votes = []
+    for i, voter in enumerate(voters):
+        segment = types[i % len(types)]
+        for _ in range(20):
+            left, right = rng.sample(ideas, 2)
+            token = uuid.UUID(int=rng.getrandbits(128))
+            if rng.random() < 0.06:
+                votes.append(
+                    PairwiseVote(
+                        survey=survey,
+                        voter=voter,
+                        left=left,
+                        right=right,
+                        reason="unsure",
+                        segment=segment,
+                        token=token,
+                    )
+                )
+                continue
+            p = strength[left.pk] / (strength[left.pk] + strength[right.pk])
+            winner: Contribution = left if rng.random() < p else right
+            votes.append(
+                PairwiseVote(
+                    survey=survey,
+                    voter=voter,
+                    left=left,
+                    right=right,
+                    winner=winner,
+                    segment=segment,
+                    token=token,
+                )
+            )
+    PairwiseVote.objects.bulk_create(votes)
+    pairwise.ranking_compute(survey_id=survey.pk)

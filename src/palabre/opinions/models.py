@@ -18,7 +18,20 @@ from palabre.contributions.models import Contribution
 from palabre.processes.models import Process
 
 
-class OpinionMap(models.Model):
+class ComputedResult(models.Model):
+    """A result computed by a background task and stored for the pages to read;
+    `requested_at` is set while a recomputation is pending (one at a time)."""
+
+    result = models.JSONField(null=True, blank=True, editable=False)
+    computed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    votes_counted = models.PositiveIntegerField(default=0, editable=False)
+    requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class OpinionMap(ComputedResult):
     process = models.OneToOneField(Process, on_delete=models.CASCADE, related_name="opinion_map")
     participants_may_propose = models.BooleanField(
         _("participants may propose statements"),
@@ -30,10 +43,6 @@ class OpinionMap(models.Model):
         default=7,
         help_text=_("Participants with fewer votes are counted and shown, not grouped."),
     )
-    result = models.JSONField(null=True, blank=True, editable=False)
-    computed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    votes_counted = models.PositiveIntegerField(default=0, editable=False)
-    requested_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("opinion map")
@@ -71,3 +80,48 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voter_id} {self.statement_id} {self.value}"
+
+
+class PairwiseSurvey(ComputedResult):
+    """The "which of these two ideas?" ranking of a process that collects ideas (glossary:
+    comparaison par paires); the ranking is computed by a task and stored here."""
+
+    process = models.OneToOneField(
+        Process, on_delete=models.CASCADE, related_name="pairwise_survey"
+    )
+
+    class Meta:
+        verbose_name = _("pairwise comparison")
+        verbose_name_plural = _("pairwise comparisons")
+
+    def __str__(self) -> str:
+        return str(self.process)
+
+
+class PairwiseVote(models.Model):
+    class Reason(models.TextChoices):
+        BOTH = "both", _("I like both")
+        NEITHER = "neither", _("I like neither")
+        UNSURE = "unsure", _("I don't know enough to choose")
+        INCOMPARABLE = "incomparable", _("They cannot be compared")
+
+    survey = models.ForeignKey(PairwiseSurvey, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pairwise_votes"
+    )
+    left = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="+")
+    right = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="+")
+    winner = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )  # empty: "I can't decide"
+    reason = models.CharField(max_length=20, choices=Reason.choices, blank=True)
+    segment = models.CharField(max_length=30, blank=True)  # the voter's participant type
+    token = models.UUIDField(unique=True)  # one per pair shown: a double submit counts once
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comparison")
+        verbose_name_plural = _("comparisons")
+
+    def __str__(self) -> str:
+        return f"{self.left_id} / {self.right_id} → {self.winner_id}"

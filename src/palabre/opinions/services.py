@@ -154,13 +154,20 @@ def vote_cast(*, statement: Contribution, voter: Any, value: int) -> Vote:
 
 
 def recompute_request(*, process: Process) -> bool:
-    """Ask for the map to be recomputed in the background; while a request is pending,
-    further votes add nothing (the task reads every vote when it runs)."""
+    """Ask for the map to be recomputed in the background (see `throttled_request`)."""
     from .tasks import opinion_map_compute
 
-    pending = OpinionMap.objects.filter(process=process, requested_at__isnull=True).update(
+    return throttled_request(OpinionMap, process, opinion_map_compute)
+
+
+def throttled_request(model: Any, process: Process, task: Any) -> bool:
+    """Mark the process's stored result as to be recomputed and enqueue `task` with its id,
+    unless a request is already pending: however many votes arrive meanwhile, one run
+    follows, and it reads every vote (the task clears the mark when it starts). The row
+    exists: it is created with the first statement or the first comparison."""
+    pending = model.objects.filter(process=process, requested_at__isnull=True).update(
         requested_at=timezone.now()
     )
     if pending:
-        enqueue_on_commit(opinion_map_compute, opinion_map_of(process).pk)
+        enqueue_on_commit(task, model.objects.get(process=process).pk)
     return bool(pending)

@@ -10,3 +10,10 @@ def opinion_map_compute(opinion_map_id: int) -> int:
     from .selectors import opinion_map_compute as compute
 
     return compute(opinion_map_id=opinion_map_id)
+
+
+@task()
+def pairwise_compute(survey_id: int) -> int:
+    from .pairwise import ranking_compute
+
+    return ranking_compute(survey_id=survey_id)

@@ -67,6 +67,7 @@ def idea_list_context(request: HttpRequest, process: Process) -> dict[str, objec
         "supported": supported_by(user=request.user, ideas=list(page.object_list)),
         "submit_closed": activity_closed_reason(process, Activity.SUBMIT_IDEA),
         "support_closed": activity_closed_reason(process, Activity.SUPPORT),
+        "compare_closed": activity_closed_reason(process, Activity.COMPARE),
     }
 
 

@@ -6,6 +6,7 @@ from . import (
     meeting_views,
     notification_views,
     opinion_views,
+    pairwise_views,
     questionnaire_views,
     views,
 )
@@ -121,6 +122,18 @@ urlpatterns = [
         "demarches/<slug:slug>/carte/polis.zip",
         opinion_views.opinion_export,
         name="opinion_export",
+    ),
+    path("demarches/<slug:slug>/comparer/", pairwise_views.compare, name="compare"),
+    path(
+        "demarches/<slug:slug>/comparer/ajouter/",
+        pairwise_views.compare_add_idea,
+        name="compare_add_idea",
+    ),
+    path("demarches/<slug:slug>/classement/", pairwise_views.ranking, name="ranking"),
+    path(
+        "demarches/<slug:slug>/classement.<str:fmt>",
+        pairwise_views.ranking_export,
+        name="ranking_export",
     ),
     path("pages/<slug:kind>/", views.legal_page, name="legal_page"),
 ]
