@@ -130,6 +130,12 @@ class Contribution(models.Model):
         help_text=_("Set when the text contains a word of the list: published once reviewed."),
     )
     held_terms = models.CharField(_("words found"), max_length=300, blank=True)
+    views = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Times the idea's page was opened by someone else than its author "
+        "(a counter, nobody's identity): the exposure behind the fair support ranking.",
+    )
     is_hidden = models.BooleanField(_("hidden"), default=False)
     public_reason = models.CharField(_("public reason"), max_length=300, blank=True)
     source_ref = models.CharField(

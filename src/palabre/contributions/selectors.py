@@ -123,13 +123,43 @@ def ideas_of(
     if sort == "recent":
         return qs.order_by("-created_at", "-pk")
     if sort == "supported":
-        return qs.order_by("-n_supports", "-created_at", "-pk")
+        return qs.annotate(support_score=support_score()).order_by(
+            "-support_score", "-n_supports", "-created_at", "-pk"
+        )
     if sort == "commented":
         return qs.order_by("-n_comments", "-created_at", "-pk")
     multiplier = 7919 + 2 * (seed % 5000)
     return qs.annotate(
         shuffle=Mod(F("pk") * Value(multiplier) + Value(seed % 10007), Value(10007))
     ).order_by("shuffle", "pk")
+
+
+EXPLORATION_VIEWS = 30  # below this many openings, an idea is still being discovered
+Z_95 = 1.96
+
+
+def support_score() -> Any:
+    """The fair "most supported" order, as an SQL expression over `n_supports`:
+
+    the lower bound of the Wilson 95 % interval of supports / openings of the idea's page
+    (so 10 supports out of 20 openings rank above 12 out of 200), except while an idea has
+    been opened fewer than EXPLORATION_VIEWS times: then the upper bound, so that new ideas
+    are shown near the top until enough people have seen them, and sink if they do not
+    convince (optimism in the face of uncertainty)."""
+    from django.db.models import Case, F, FloatField, Value, When
+    from django.db.models.functions import Cast, Greatest, Sqrt
+
+    s = Cast(F("n_supports"), FloatField())
+    n = Cast(Greatest(F("views"), F("n_supports"), Value(1)), FloatField())
+    z2 = Value(Z_95 * Z_95)
+    centre = (s / n) + z2 / (Value(2.0) * n)
+    spread = Value(Z_95) * Sqrt((s / n) * (Value(1.0) - s / n) / n + z2 / (Value(4.0) * n * n))
+    denominator = Value(1.0) + z2 / n
+    return Case(
+        When(views__lt=EXPLORATION_VIEWS, then=(centre + spread) / denominator),
+        default=(centre - spread) / denominator,
+        output_field=FloatField(),
+    )
 
 
 def idea_get_for_user(*, user: Any, process: Process, pk: int) -> Contribution:

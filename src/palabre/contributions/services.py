@@ -270,6 +270,16 @@ def support_set(*, idea: Contribution, user: Any, supported: bool) -> int:
 EDIT_DELAY = dt.timedelta(minutes=30)
 
 
+def idea_viewed(*, idea: Contribution, user: Any) -> None:
+    """Count one opening of an idea's page (not by its author): a bare counter, no trace
+    of who; it measures how many people had the chance to support the idea."""
+    from django.db.models import F
+
+    if getattr(user, "pk", None) is not None and user.pk == idea.author_id:
+        return
+    Contribution.objects.filter(pk=idea.pk).update(views=F("views") + 1)
+
+
 def idea_can_edit(*, idea: Contribution, user: Any) -> bool:
     """Its author may edit an idea within 30 minutes, while ideas are still collected."""
     from .rules import Activity, activity_closed_reason

@@ -123,7 +123,7 @@ class IdeaFilterForm(forms.Form):
         choices=[
             ("random", _("Random order (fair to every idea)")),
             ("recent", _("Most recent")),
-            ("supported", _("Most supported")),
+            ("supported", _("Most supported (fair to new ideas)")),
             ("commented", _("Most commented")),
         ],
     )

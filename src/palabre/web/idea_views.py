@@ -152,6 +152,7 @@ def idea_create(request: HttpRequest, org: str, slug: str) -> HttpResponse:
 def idea_detail(request: HttpRequest, org: str, slug: str, pk: int) -> HttpResponse:
     process = _process(request, org, slug)
     idea = idea_get_for_user(user=request.user, process=process, pk=pk)
+    services.idea_viewed(idea=idea, user=request.user)
     return render(
         request,
         "web/idea_detail.html",
