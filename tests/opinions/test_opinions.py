@@ -171,3 +171,23 @@ def test_agents_seed_release_and_hide_from_the_back_office(om, client, agent_a, 
     assert proposed.is_hidden
     response = client.post(act, {"action": "release", "next": "https://example.com/"})
     assert "example.com" not in response["Location"]
+
+
+def test_agents_seed_statements_from_the_ideas_of_another_process(om, client, agent_a, org_a):
+    from palabre.contributions.services import support_set
+
+    from ..factories import make_contribution, make_process
+
+    box = make_process(org_a, title="Idées")
+    liked = make_contribution(box, title="Fermer la rue aux voitures le dimanche")
+    make_contribution(box, title="Une idée masquée", is_hidden=True)
+    support_set(idea=liked, user=UserFactory(), supported=True)
+    login(client, agent_a)
+    edit = reverse(
+        "backoffice:opinion_map",
+        kwargs={"org": om["process"].organization.slug, "slug": om["process"].slug},
+    )
+    client.post(edit, {"what": "ideas", "ideas-source": box.pk, "ideas-count": 5})
+    bodies = set(services.statements_visible(om["process"]).values_list("body", flat=True))
+    assert "Fermer la rue aux voitures le dimanche" in bodies
+    assert "Une idée masquée" not in bodies

@@ -9,13 +9,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from palabre.contributions.rules import IDEA_TEMPLATES
 from palabre.core.forms import apply_validation_error
 from palabre.opinions import selectors, services
-from palabre.opinions.forms import OpinionMapForm, SeedForm
+from palabre.opinions.forms import OpinionMapForm, SeedForm, SeedFromIdeasForm
 from palabre.organizations.models import Organization
 from palabre.organizations.roles import Action
 from palabre.processes.models import Process
-from palabre.processes.selectors import ProcessAction, process_get_for_user
+from palabre.processes.selectors import ProcessAction, process_get_for_user, processes_visible_to
 
 from .views import _context, backoffice
 
@@ -31,6 +32,13 @@ def opinion_map_edit(request: HttpRequest, organization: Organization, slug: str
     what = request.POST.get("what")
     form = OpinionMapForm(request.POST if what == "settings" else None, instance=opinion_map)
     seed_form = SeedForm(request.POST if what == "seed" else None)
+    ideas_form = SeedFromIdeasForm(
+        request.POST if what == "ideas" else None,
+        processes=processes_visible_to(user=request.user, organization=organization).filter(
+            template__in=IDEA_TEMPLATES
+        ),
+        prefix="ideas",
+    )
     if request.method == "POST":
         try:
             if what == "settings" and form.is_valid():
@@ -48,12 +56,19 @@ def opinion_map_edit(request: HttpRequest, organization: Organization, slug: str
                     _("%(n)d statements added.") % {"n": len(created)},
                 )
                 return redirect(request.path)
+            if what == "ideas" and ideas_form.is_valid():
+                created = services.statements_from_ideas(
+                    process=process, author=request.user, **ideas_form.cleaned_data
+                )
+                messages.success(request, _("%(n)d statements added.") % {"n": len(created)})
+                return redirect(request.path)
             if what == "recompute":
                 services.recompute_request(process=process)
                 messages.success(request, _("The map is being recomputed."))
                 return redirect(request.path)
         except ValidationError as error:
-            apply_validation_error(seed_form if what == "seed" else form, error)
+            target = {"seed": seed_form, "ideas": ideas_form}.get(what or "", form)
+            apply_validation_error(target, error)
     return render(
         request,
         "backoffice/opinion_map.html",
@@ -64,6 +79,7 @@ def opinion_map_edit(request: HttpRequest, organization: Organization, slug: str
             opinion_map=opinion_map,
             form=form,
             seed_form=seed_form,
+            ideas_form=ideas_form,
             statements=selectors.statements_with_counts(opinion_map=opinion_map),
         ),
     )

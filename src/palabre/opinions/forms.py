@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from palabre.processes.models import Process
+
 from .models import OpinionMap
 from .services import MAX_LENGTH
 
@@ -44,3 +46,18 @@ class OpinionMapForm(forms.ModelForm):
     class Meta:
         model = OpinionMap
         fields = ["participants_may_propose", "min_votes"]
+
+
+class SeedFromIdeasForm(forms.Form):
+    source: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Ideas of the participation process"),
+        queryset=Process.objects.none(),  # set in __init__
+        help_text=_("Their titles become statements, the most supported first."),
+    )
+    count = forms.IntegerField(label=_("How many"), min_value=1, max_value=100, initial=15)
+
+    def __init__(self, *args: Any, processes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["source"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = processes

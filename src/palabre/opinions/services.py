@@ -87,6 +87,28 @@ def statements_seed(*, process: Process, author: Any, texts: list[str]) -> list[
     return created
 
 
+def statements_from_ideas(*, process: Process, author: Any, source: Process, count: int) -> list:
+    """Seed statements from another process's ideas (its most supported published ones,
+    title or the start of the text), skipping what is already on the map."""
+    from django.db.models import Count
+
+    if source.organization_id != process.organization_id:
+        raise ValidationError(_("This process belongs to another local government."))
+    ideas = (
+        Contribution.objects.filter(
+            process=source,
+            kind=Contribution.Kind.IDEA,
+            held_at__isnull=True,
+            is_hidden=False,
+            withdrawn_at__isnull=True,
+        )
+        .annotate(n=Count("supports"))
+        .order_by("-n", "pk")[:count]
+    )
+    texts = [(idea.title or idea.body)[:MAX_LENGTH] for idea in ideas]
+    return statements_seed(process=process, author=author, texts=texts)
+
+
 @transaction.atomic
 def statement_propose(*, process: Process, author: Any, text: str, token: Any = None) -> Any:
     """A participant proposes a statement: it waits for a moderator before being shown."""
