@@ -25,9 +25,12 @@ scikit-learn style: `Raking(margins).fit(records)` then `weights_`, `report()`.
 
 from __future__ import annotations
 
+import csv
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -64,6 +67,70 @@ def check_margins(margins: Margins) -> dict[str, dict[str, float]]:
             )
         clean[dimension] = {c: float(v) / total for c, v in shares.items()}
     return clean
+
+
+_INSEE_AGE = re.compile(r"^P(\d{2})_POP(\d{2})(\d{2}|P)$")
+_INSEE_SEX = re.compile(r"^P(\d{2})_POP([HF])$")
+
+
+def read_insee(path: str | Path, code: str | None = None) -> dict[str, dict[str, float]]:
+    """Age-band and sex shares from an INSEE census table in the layout of its published
+    files ("base-cc-evol-struct-pop": `;`-separated, one row per `CODGEO`, columns such as
+    `P21_POP0014`, `P21_POP75P`, `P21_POPH`, `P21_POPF`). `code` picks the commune (or
+    EPCI…) row; without it the file must hold one row. The latest census year present is
+    used. Raises PopulationError with the line when the table does not fit."""
+    with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+        sample = handle.read(4096)
+        handle.seek(0)
+        delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+        reader = csv.DictReader(handle, delimiter=delimiter)
+        columns = [c.strip() for c in reader.fieldnames or []]
+        ages = [
+            (m.group(1), m.group(2), m.group(3), c) for c in columns if (m := _INSEE_AGE.match(c))
+        ]
+        sexes = [(m.group(1), m.group(2), c) for c in columns if (m := _INSEE_SEX.match(c))]
+        if "CODGEO" not in columns or not (ages or sexes):
+            raise PopulationError(
+                _(
+                    "%(file)s: not an INSEE population table (expected CODGEO and columns "
+                    "such as P21_POP0014 or P21_POPH)"
+                )
+                % {"file": Path(path).name}
+            )
+        rows = [(line, row) for line, row in enumerate(reader, start=2)]
+    chosen = [(line, row) for line, row in rows if code is None or row.get("CODGEO") == code]
+    if len(chosen) != 1:
+        raise PopulationError(
+            _("%(file)s: %(n)d rows for %(code)s; give the CODGEO of one territory")
+            % {"file": Path(path).name, "n": len(chosen), "code": code or "?"}
+        )
+    line, row = chosen[0]
+    year = max(y for y, *_rest in ages + sexes)
+
+    def number(column: str) -> float:
+        try:
+            return float((row.get(column) or "").replace(",", ".").replace(" ", ""))
+        except ValueError:
+            raise PopulationError(
+                _("line %(line)d: %(column)s is not a number") % {"line": line, "column": column}
+            ) from None
+
+    margins: dict[str, dict[str, float]] = {}
+    bands = {
+        (f"{int(low)}+" if high == "P" else f"{int(low)}-{int(high)}"): number(column)
+        for y, low, high, column in ages
+        if y == year
+    }
+    if bands:
+        margins["age"] = bands
+    sexes_now = {("F" if s == "F" else "H"): number(c) for y, s, c in sexes if y == year}
+    if sexes_now:
+        margins["sexe"] = sexes_now
+    return {
+        dimension: {k: v / sum(values.values()) for k, v in values.items()}
+        for dimension, values in margins.items()
+        if sum(values.values()) > 0
+    }
 
 
 def dissimilarity(counts: Mapping[str, float], shares: Mapping[str, float]) -> float:

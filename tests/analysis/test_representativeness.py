@@ -104,3 +104,41 @@ def test_helpers():
     assert effective_sample_size([1, 1, 1, 1]) == 4
     assert margin_of_error(0.5, 100) == pytest.approx(0.098)
     assert margin_of_error(0.5, 0) is None
+
+
+INSEE = (
+    "CODGEO;P15_POP0014;P21_POP0014;P21_POP1529;P21_POP3044;P21_POP4559;P21_POP6074;"
+    "P21_POP75P;P21_POPH;P21_POPF\n"
+    "99001;1;1500;1800;2000;2100;1600;1000;4800;5200\n"
+    "99002;1;10;10;10;10;10;10;30;30\n"
+)
+
+
+def test_reads_an_insee_population_table(tmp_path):
+    from palabre_analysis.representativeness import read_insee
+
+    path = tmp_path / "base-cc-evol-struct-pop.csv"
+    path.write_text(INSEE, encoding="utf-8")
+    margins = read_insee(path, code="99001")
+    assert list(margins["age"]) == ["0-14", "15-29", "30-44", "45-59", "60-74", "75+"]
+    assert margins["age"]["0-14"] == pytest.approx(1500 / 10000)  # the latest census, 2021
+    assert margins["sexe"] == {"H": 0.48, "F": 0.52}
+    Raking(margins)  # usable as reference shares
+
+
+def test_insee_tables_that_do_not_fit_are_refused(tmp_path, monkeypatch):
+    from palabre_analysis.representativeness import read_insee
+
+    monkeypatch.setenv("PALABRE_LANG", "en")
+    path = tmp_path / "t.csv"
+    path.write_text(INSEE, encoding="utf-8")
+    with pytest.raises(PopulationError, match="2 rows for"):
+        read_insee(path)
+    other = tmp_path / "other.csv"
+    other.write_text("commune;habitants\nA;10\n", encoding="utf-8")
+    with pytest.raises(PopulationError, match="not an INSEE population table"):
+        read_insee(other)
+    broken = tmp_path / "broken.csv"
+    broken.write_text(INSEE.replace("1800", "n/a"), encoding="utf-8")
+    with pytest.raises(PopulationError, match="line 2: P21_POP1529 is not a number"):
+        read_insee(broken, code="99001")
