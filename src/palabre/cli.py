@@ -6,6 +6,7 @@
     palabre budget FILE.pb --rule greedy|mes [-o OUT.json]  count a participatory budget
     palabre opinions INPUT [--min-votes N] [--format json|html] [-o OUT]  opinion groups
     palabre pairwise INPUT.csv [--format json|csv] [-o OUT]  ranking from pairwise votes
+    palabre barometer RECORD_OR_FOLDER… [-o report.html]  pool evaluation records
     palabre version
 
 Analysis subcommands (inspect; later synthesize, opinions, barometer…) do not need Django:
@@ -40,12 +41,14 @@ def main(argv: list[str] | None = None) -> int:
         _django(argv[1:])
         return 0
     from palabre_analysis.cli import (
+        add_barometer_parser,
         add_budget_parser,
         add_evaluate_parser,
         add_inspect_parser,
         add_opinions_parser,
         add_pairwise_parser,
         add_synthesize_parser,
+        run_barometer,
         run_budget,
         run_evaluate,
         run_inspect,
@@ -60,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     add_budget_parser(sub)
     add_opinions_parser(sub)
     add_pairwise_parser(sub)
+    add_barometer_parser(sub)
     if not argv:
         parser.print_help()
         return 0
@@ -76,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_opinions(args)
     if args.command == "pairwise":
         return run_pairwise(args)
+    if args.command == "barometer":
+        return run_barometer(args)
     if args.command == "version":
         import palabre
 

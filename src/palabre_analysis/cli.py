@@ -498,3 +498,60 @@ def run_pairwise(
     else:
         out.write(text)
     return 0
+
+
+def add_barometer_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "barometer",
+        help=_("pool evaluation records into the barometer report"),
+        description=_(
+            "Read evaluation records (JSON files or folders of them) from many processes and "
+            "local governments and write the barometer: figures by type, size and year, each "
+            "with its number of records, small groups suppressed."
+        ),
+    )
+    parser.add_argument("inputs", metavar="RECORD_OR_FOLDER", nargs="*")
+    parser.add_argument("-o", "--output", metavar="OUT", help=_("report.html or report.json"))
+    parser.add_argument("--min-group", type=int, default=5, metavar="N")
+    parser.add_argument(
+        "--generate",
+        metavar="FOLDER",
+        help=_("write a pool of 50 generated (fictitious) records into FOLDER and exit"),
+    )
+
+
+def run_barometer(
+    args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    from .barometer import RecordError, pool, read_records, render_html, write_generated
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    if args.generate:
+        write_generated(args.generate)
+        out.write(_("50 generated records written to %(folder)s\n") % {"folder": args.generate})
+        return 0
+    if not args.inputs:
+        err.write(_("give at least one record file or folder\n"))
+        return EXIT_BAD_INPUT
+    try:
+        records, duplicates = read_records(args.inputs)
+    except (RecordError, OSError) as error:
+        err.write(f"{error}\n")
+        return EXIT_BAD_INPUT
+    report = pool(records, min_group=args.min_group)
+    report["duplicates_dropped"] = duplicates
+    if args.output and args.output.endswith(".html"):
+        text = render_html(report)
+    else:
+        text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        err.write(
+            _("%(n)d records pooled (%(d)d duplicates dropped) → %(out)s\n")
+            % {"n": len(records), "d": duplicates, "out": args.output}
+        )
+    else:
+        out.write(text)
+    return 0

@@ -26,3 +26,17 @@ def test_report_is_accessible_and_self_contained(page, tmp_path, monkeypatch):
     assert "Sujets par quartier" in page.content()
     violations = axe_violations(page)
     assert violations == [], "\n".join(violations)
+
+
+def test_barometer_report_is_accessible_and_self_contained(page, tmp_path):
+    from palabre_analysis.barometer import generate, pool
+    from palabre_analysis.barometer import render_html as barometer_html
+
+    html = barometer_html(pool(generate(50)))
+    assert "<script" not in html and "http://" not in html and "https://" not in html
+    path = tmp_path / "barometre.html"
+    path.write_text(html, encoding="utf-8")
+    page.goto(path.as_uri())
+    assert page.locator("h1").inner_text() == "Baromètre de la démocratie locale numérique"
+    violations = axe_violations(page)
+    assert violations == [], "\n".join(violations)

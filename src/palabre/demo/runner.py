@@ -24,6 +24,11 @@ def run_demo(*, host: str, port: int, serve: bool = True) -> int:
     call_command("createcachetable", verbosity=0)
     call_command("demo_load")
     call_command("notifications_daily", verbosity=0)  # in production: a daily cron job
+    barometer = settings.DATA_DIR / "barometre-demo"
+    if not barometer.exists():  # 50 generated (fictitious) evaluation records
+        from palabre_analysis.barometer import write_generated
+
+        write_generated(barometer)
     url = f"http://{host}:{port}/"
     lines = [
         "",
@@ -33,7 +38,12 @@ def run_demo(*, host: str, port: int, serve: bool = True) -> int:
         "  Demo logins (password for all: demo-palabre-2026):",
     ]
     lines += [f"    {role:<28} {email}" for email, role, _org in demo_logins()]
-    lines += ["  E-mails (sign-in codes, verification) are printed in this terminal.", "=" * 72, ""]
+    lines += [
+        "  E-mails (sign-in codes, verification) are printed in this terminal.",
+        f"  Barometer of 50 generated records: palabre barometer {barometer} -o barometre.html",
+        "=" * 72,
+        "",
+    ]
     print("\n".join(lines), flush=True)
     if not serve:
         return 0
