@@ -17,6 +17,15 @@ from .records import Contribution, Corpus, ReadError
 EXIT_BAD_INPUT = 2
 
 
+def emit(text: str, output: str | None, out: TextIO) -> None:
+    """Write a command's result to the file `output`, or to `out` when there is none."""
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        out.write(text)
+
+
 def add_reading_arguments(parser: argparse.ArgumentParser, *, many: bool = False) -> None:
     if many:
         parser.add_argument(
@@ -249,12 +258,9 @@ def _synthesize(
         payload = render_html(synthesizer.result_, synthesizer.texts_)
     else:
         payload = json.dumps(synthesizer.result_, ensure_ascii=False, indent=2) + "\n"
+    emit(payload, args.output, out)
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            handle.write(payload)
         progress(_("Written to {path}").format(path=args.output))
-    else:
-        out.write(payload)
     return 0
 
 
@@ -402,9 +408,7 @@ def run_budget(
         + "\n"
     )
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            json.dump(result, handle, ensure_ascii=False, indent=2)
-            handle.write("\n")
+        emit(json.dumps(result, ensure_ascii=False, indent=2) + "\n", args.output, out)
     return 0
 
 
@@ -450,11 +454,7 @@ def run_opinions(
         text = render(report, votes)
     else:
         text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    else:
-        out.write(text)
+    emit(text, args.output, out)
     return 0
 
 
@@ -492,11 +492,7 @@ def run_pairwise(
         text = write_ranking_csv(report)
     else:
         text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    else:
-        out.write(text)
+    emit(text, args.output, out)
     return 0
 
 
@@ -545,13 +541,10 @@ def run_barometer(
         text = render_html(report)
     else:
         text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    emit(text, args.output, out)
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            handle.write(text)
         err.write(
             _("%(n)d records pooled (%(d)d duplicates dropped) → %(out)s\n")
             % {"n": len(records), "d": duplicates, "out": args.output}
         )
-    else:
-        out.write(text)
     return 0
