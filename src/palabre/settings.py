@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "palabre.budgets",
     "palabre.opinions",
     "palabre.notifications",
+    "palabre.evaluation",
     "palabre.backoffice",
     "palabre.web",
     "palabre.api",
@@ -111,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "palabre.evaluation.middleware.VisitCountMiddleware",
 ]
 
 ROOT_URLCONF = "palabre.urls"

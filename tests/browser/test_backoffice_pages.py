@@ -83,6 +83,7 @@ def test_consultation_pages_are_accessible(live_server, page):
         f"espace/demarches/{box.slug}/reunions/",
         f"espace/demarches/{box.slug}/reunions/{meeting.pk}/",
         f"espace/demarches/{box.slug}/saisie/",
+        f"espace/demarches/{box.slug}/evaluation/",
         f"demarches/{box.slug}/reunions/{meeting.pk}/",
         f"demarches/{box.slug}/",
     ]

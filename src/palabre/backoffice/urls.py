@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import budget_views, entry_views, opinion_views, questionnaire_views, views
+from . import budget_views, entry_views, evaluation_views, opinion_views, questionnaire_views, views
 
 app_name = "backoffice"
 
@@ -17,6 +17,11 @@ urlpatterns = [
         name="phase_delete",
     ),
     path("demarches/<slug:slug>/corpus/", views.corpus_export, name="corpus_export"),
+    path(
+        "demarches/<slug:slug>/evaluation/",
+        evaluation_views.process_evaluation,
+        name="process_evaluation",
+    ),
     path(
         "demarches/<slug:slug>/questionnaire/",
         questionnaire_views.questionnaire_edit,

@@ -24,6 +24,7 @@ def run_demo(*, host: str, port: int, serve: bool = True) -> int:
     call_command("createcachetable", verbosity=0)
     call_command("demo_load")
     call_command("notifications_daily", verbosity=0)  # in production: a daily cron job
+    call_command("evaluation_daily", verbosity=0)  # idem
     barometer = settings.DATA_DIR / "barometre-demo"
     if not barometer.exists():  # 50 generated (fictitious) evaluation records
         from palabre_analysis.barometer import write_generated

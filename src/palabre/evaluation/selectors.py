@@ -1,0 +1,165 @@
+"""Participation metrics of a process, from Palabre's own data (issue: evaluation).
+
+Participants are the accounts that did anything in the process (contributed, supported,
+answered a questionnaire, voted in a budget, on an opinion map or in a comparison,
+registered for a meeting); contributions entered on paper, in meetings or with a mediator
+are counted as contributions, not as accounts. Cells below `threshold` (10) are suppressed
+in breakdowns by participant type and neighbourhood.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from palabre.accounts.models import User
+from palabre.budgets.models import Ballot
+from palabre.contributions.models import Contribution, Support
+from palabre.core.models import Channel
+from palabre.moderation.models import Report
+from palabre.opinions.models import PairwiseVote, Vote
+from palabre.processes.models import MeetingRegistration, Process
+from palabre.questionnaires.models import Response
+
+from .models import DailyVisitor, DailyVisits
+
+THRESHOLD = 10
+
+
+def participant_ids(process: Process) -> set[int]:
+    ids: set[int] = set()
+    sources = [
+        Contribution.objects.filter(process=process, author__isnull=False).values_list(
+            "author_id", flat=True
+        ),
+        Support.objects.filter(contribution__process=process).values_list("user_id", flat=True),
+        Response.objects.filter(process=process, respondent__isnull=False).values_list(
+            "respondent_id", flat=True
+        ),
+        Ballot.objects.filter(envelope__budget__process=process, voter__isnull=False).values_list(
+            "voter_id", flat=True
+        ),
+        Vote.objects.filter(statement__process=process).values_list("voter_id", flat=True),
+        PairwiseVote.objects.filter(survey__process=process).values_list("voter_id", flat=True),
+        MeetingRegistration.objects.filter(meeting__process=process).values_list(
+            "user_id", flat=True
+        ),
+    ]
+    for source in sources:
+        ids.update(source.distinct())
+    return ids
+
+
+def _suppress(rows: dict[str, int]) -> dict[str, int | None]:
+    return {k: (v if v >= THRESHOLD or v == 0 else None) for k, v in rows.items()}
+
+
+def process_metrics(*, process: Process) -> dict[str, Any]:
+    # rolled-up days carry their visitors; days not yet summed up still have their hashes
+    today = timezone.localdate()
+    visits = DailyVisits.objects.filter(process=process)
+    series: dict[dt.date, int] = {row.day: row.visitors for row in visits}
+    for row in DailyVisitor.objects.filter(process=process).values("day").annotate(n=Count("pk")):
+        series[row["day"]] = series.get(row["day"], 0) + row["n"]
+    visitors = sum(series.values())
+    page_views = visits.aggregate(p=Sum("page_views"))["p"] or 0
+    start = today - dt.timedelta(days=59)
+    daily = [
+        (start + dt.timedelta(days=i), series.get(start + dt.timedelta(days=i), 0))
+        for i in range(60)
+    ]
+
+    participants = participant_ids(process)
+    contributions = Contribution.objects.filter(process=process)
+    contributors = set(
+        contributions.filter(author__isnull=False).values_list("author_id", flat=True)
+    )
+    earlier = Process.objects.filter(
+        organization=process.organization, created_at__lt=process.created_at
+    )
+    returning = set(
+        Contribution.objects.filter(process__in=earlier, author_id__in=participants)
+        .values_list("author_id", flat=True)
+        .distinct()
+    ) | set(
+        Support.objects.filter(contribution__process__in=earlier, user_id__in=participants)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+    def by(field: str) -> dict[str, int]:
+        rows = contributions.values(field).annotate(n=Count("pk")).order_by("-n")
+        return {str(row[field] or "—"): row["n"] for row in rows}
+
+    channel_labels = dict(Channel.choices)
+    kind_labels = dict(Contribution.Kind.choices)
+    type_labels = dict(User.ParticipantType.choices)
+    by_type = {
+        str(type_labels.get(k, k)): v
+        for k, v in User.objects.filter(pk__in=participants)
+        .values_list("participant_type")
+        .annotate(n=Count("pk"))
+        .values_list("participant_type", "n")
+    }
+    moderation = contributions.aggregate(
+        hidden=Count("pk", filter=Q(is_hidden=True)),
+        held=Count("pk", filter=Q(held_at__isnull=False)),
+    )
+    moderation["reports"] = Report.objects.filter(contribution__process=process).count()
+    return {
+        "visitors": visitors,
+        "page_views": page_views,
+        "daily": daily,
+        "participants": len(participants),
+        "contributors": len(contributors),
+        "offline_contributions": contributions.exclude(channel=Channel.ONLINE).count(),
+        "contributions": contributions.count(),
+        "funnel": {
+            "visitors": visitors,
+            "participants": len(participants),
+            "contributors": len(contributors),
+        },
+        "new_participants": len(participants - returning),
+        "returning_participants": len(participants & returning),
+        "by_kind": {str(kind_labels.get(k, k)): v for k, v in by("kind").items()},
+        "by_channel": {str(channel_labels.get(k, k)): v for k, v in by("channel").items()},
+        "by_phase": by("phase__title"),
+        "by_neighbourhood": _suppress(by("neighbourhood__name")),
+        "by_participant_type": _suppress(by_type),
+        "moderation": moderation,
+    }
+
+
+def metrics_csv(metrics: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["measure", "breakdown", "value"])
+    for key in (
+        "visitors",
+        "page_views",
+        "participants",
+        "contributors",
+        "contributions",
+        "offline_contributions",
+        "new_participants",
+        "returning_participants",
+    ):
+        writer.writerow([key, "", metrics[key]])
+    for group in (
+        "by_kind",
+        "by_channel",
+        "by_phase",
+        "by_neighbourhood",
+        "by_participant_type",
+        "moderation",
+    ):
+        for name, value in metrics[group].items():
+            writer.writerow([group, name, "" if value is None else value])
+    for day, value in metrics["daily"]:
+        writer.writerow(["visitors_daily", day.isoformat(), value])
+    return out.getvalue()

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from palabre.contributions.services import support_set
+from palabre.evaluation.models import DailyVisitor, DailyVisits, VisitSalt
+from palabre.evaluation.selectors import process_metrics
+from palabre.evaluation.services import visits_roll_up
+
+from ..conftest import login
+from ..factories import UserFactory, make_contribution, make_process
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"
+
+
+def page(process):
+    return reverse(
+        "process_detail", kwargs={"org": process.organization.slug, "slug": process.slug}
+    )
+
+
+def test_visits_are_counted_without_cookies_and_the_hashes_forgotten(client, published_a):
+    url = page(published_a)
+    client.get(url, HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.5")
+    client.get(url, HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.5")
+    client.get(url, HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="198.51.100.7")
+    client.get(url, HTTP_USER_AGENT="Googlebot/2.1", REMOTE_ADDR="66.249.66.1")
+    client.get(url)  # no browser signature: not counted
+    metrics = process_metrics(process=published_a)
+    assert metrics["visitors"] == 2 and metrics["page_views"] == 3
+    assert "203.0.113.5" not in "".join(DailyVisitor.objects.values_list("visitor", flat=True))
+    assert not client.cookies.get("visitor")
+    # the next day: summed up, hashes and salt deleted, figures kept
+    assert visits_roll_up(today=timezone.localdate() + dt.timedelta(days=1)) == 1
+    assert not DailyVisitor.objects.exists() and not VisitSalt.objects.exists()
+    assert DailyVisits.objects.get().visitors == 2
+    assert process_metrics(process=published_a)["visitors"] == 2
+
+
+def test_participants_contributors_and_returning_ones(published_a, org_a, citizen):
+    earlier = make_process(org_a, title="Avant")
+    earlier.created_at = published_a.created_at - dt.timedelta(days=100)
+    earlier.save(update_fields=["created_at"])
+    make_contribution(earlier, author=citizen)
+    idea = make_contribution(published_a, author=citizen, title="Mon idée")
+    supporter = UserFactory()
+    support_set(idea=idea, user=supporter, supported=True)
+    make_contribution(published_a, channel="paper", title="Sur papier")
+    metrics = process_metrics(process=published_a)
+    assert metrics["participants"] == 2 and metrics["contributors"] == 1
+    assert metrics["returning_participants"] == 1 and metrics["new_participants"] == 1
+    assert metrics["offline_contributions"] == 1
+    # small groups are hidden in breakdowns
+    assert all(v is None for v in metrics["by_participant_type"].values())
+
+
+def test_agents_see_the_figures_and_download_them(client, published_a, agent_a, citizen):
+    url = reverse(
+        "backoffice:process_evaluation",
+        kwargs={"org": published_a.organization.slug, "slug": published_a.slug},
+    )
+    login(client, citizen)
+    assert client.get(url).status_code in {403, 404}
+    login(client, agent_a)
+    response = client.get(url)
+    assert response.status_code == 200 and "Visiteurs" in response.content.decode()
+    text = client.get(url + "?format=csv").content.decode()
+    assert text.splitlines()[0] == "measure,breakdown,value"
