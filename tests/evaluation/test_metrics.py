@@ -69,3 +69,55 @@ def test_agents_see_the_figures_and_download_them(client, published_a, agent_a, 
     assert response.status_code == 200 and "Visiteurs" in response.content.decode()
     text = client.get(url + "?format=csv").content.decode()
     assert text.splitlines()[0] == "measure,breakdown,value"
+
+
+def test_the_evaluation_record_follows_the_schema_and_feeds_the_barometer(
+    client, published_a, agent_a, citizen, tmp_path
+):
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    from palabre_analysis.barometer import pool, read_records
+
+    make_contribution(published_a, author=citizen, title="Une idée")
+    url = reverse(
+        "backoffice:process_evaluation",
+        kwargs={"org": published_a.organization.slug, "slug": published_a.slug},
+    )
+    login(client, agent_a)
+    response = client.get(url + "?format=record")
+    record = json.loads(response.content)
+    schema = json.loads(
+        (
+            Path(__file__).resolve().parents[2]
+            / "src/palabre_analysis/schema/evaluation-record.schema.json"
+        ).read_text(encoding="utf-8")
+    )
+    jsonschema.validate(record, schema)
+    assert record["organisation"] == {
+        "type": "commune",
+        "population_band": "10k-50k",
+        "population": 12000,
+    }
+    assert record["metrics"]["contributors"] == 1
+    assert citizen.email not in response.content.decode()
+    assert citizen.pseudonym not in response.content.decode()
+    (tmp_path / "a.json").write_bytes(response.content)
+    (tmp_path / "b.json").write_bytes(response.content)  # sent twice: counted once
+    records, duplicates = read_records([tmp_path])
+    assert len(records) == 1 and duplicates == 1
+    assert pool(records)["n_records"] == 1
+
+
+def test_no_record_without_the_population(client, published_a, agent_a):
+    org = published_a.organization
+    org.population = None
+    org.save(update_fields=["population"])
+    url = reverse(
+        "backoffice:process_evaluation", kwargs={"org": org.slug, "slug": published_a.slug}
+    )
+    login(client, agent_a)
+    response = client.get(url + "?format=record", follow=True)
+    assert "population" in response.content.decode()

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import json
 
-from palabre.evaluation.selectors import THRESHOLD, metrics_csv, process_metrics
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from palabre.evaluation.selectors import (
+    THRESHOLD,
+    RecordUnavailable,
+    evaluation_record,
+    metrics_csv,
+    process_metrics,
+)
 from palabre.organizations.models import Organization
 from palabre.organizations.roles import Action
 from palabre.processes.selectors import process_get_for_user
@@ -16,6 +25,18 @@ from .views import _context, backoffice
 @backoffice(Action.ANALYSE)
 def process_evaluation(request: HttpRequest, organization: Organization, slug: str) -> HttpResponse:
     process = process_get_for_user(user=request.user, organization=organization, slug=slug)
+    if request.GET.get("format") == "record":
+        try:
+            record = evaluation_record(process=process)
+        except RecordUnavailable as error:
+            messages.error(request, str(error))
+            return redirect(request.path)
+        response = HttpResponse(
+            json.dumps(record, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{slug}-evaluation.json"'
+        return response
     metrics = process_metrics(process=process)
     if request.GET.get("format") == "csv":
         response = HttpResponse(metrics_csv(metrics), content_type="text/csv; charset=utf-8")

@@ -163,3 +163,73 @@ def metrics_csv(metrics: dict[str, Any]) -> str:
     for day, value in metrics["daily"]:
         writer.writerow(["visitors_daily", day.isoformat(), value])
     return out.getvalue()
+
+
+class RecordUnavailable(ValueError):
+    """What is missing before a process's evaluation record can be written."""
+
+
+def evaluation_record(*, process: Process) -> dict[str, Any]:
+    """The process's standard evaluation record (schema/evaluation-record.schema.json):
+    counts, shares and dates only, no personal data. Fields the evaluation sheet will
+    provide (costs, staff time, partners, objectives, feedback) are null for now."""
+    import hashlib
+
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    from palabre_analysis.barometer import SCHEMA_VERSION, population_band
+
+    organization = process.organization
+    band = population_band(organization.population)
+    if band is None:
+        raise RecordUnavailable(
+            _("Enter the population of the local government first (its settings page).")
+        )
+    phases = list(process.phases.all())
+    start = min((p.start_date for p in phases), default=None)
+    end = max((p.end_date for p in phases), default=None)
+    metrics = process_metrics(process=process)
+    channels = sorted(
+        set(Contribution.objects.filter(process=process).values_list("channel", flat=True))
+    )
+    by_channel = dict(
+        Contribution.objects.filter(process=process)
+        .values_list("channel")
+        .annotate(n=Count("pk"))
+        .values_list("channel", "n")
+    )
+    identity = f"{settings.PALABRE_BASE_URL}|{process.pk}".encode()
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "record_id": hashlib.sha256(identity).hexdigest()[:24],
+        "generated": False,
+        "organisation": {
+            "type": organization.kind,
+            "population_band": band,
+            "population": organization.population,
+        },
+        "process": {
+            "template": process.template,
+            "year": (start or process.created_at.date()).year,
+            "start": start.isoformat() if start else None,
+            "end": end.isoformat() if end else None,
+            "formats": [process.template],
+            "channels": channels,
+        },
+        "metrics": {
+            "visitors": metrics["visitors"],
+            "participants": metrics["participants"],
+            "contributors": metrics["contributors"],
+            "contributions": metrics["contributions"],
+            "by_channel": by_channel,
+            "days_to_answer": None,
+        },
+        "representativeness": None,
+        "feedback": None,
+        "costs": None,
+        "staff_fte": None,
+        "partners": [],
+        "objectives": [],
+        "outcomes": None,
+    }
