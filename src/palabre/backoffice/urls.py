@@ -23,6 +23,11 @@ urlpatterns = [
         name="process_evaluation",
     ),
     path(
+        "demarches/<slug:slug>/representativite/",
+        evaluation_views.process_representativeness,
+        name="process_representativeness",
+    ),
+    path(
         "demarches/<slug:slug>/questionnaire/",
         questionnaire_views.questionnaire_edit,
         name="questionnaire_edit",

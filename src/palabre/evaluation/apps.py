@@ -7,3 +7,11 @@ class EvaluationConfig(AppConfig):
     name = "palabre.evaluation"
     label = "evaluation"
     verbose_name = _("Evaluation")
+
+    def ready(self) -> None:
+        from palabre.accounts.signals import account_anonymised, personal_data_export
+
+        from . import personal_data
+
+        personal_data_export.connect(personal_data.export, dispatch_uid="evaluation.export")
+        account_anonymised.connect(personal_data.forget, dispatch_uid="evaluation.forget")

@@ -9,7 +9,9 @@ an address afterwards — the method of privacy-friendly analytics such as Plaus
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from palabre.processes.models import Process
 
@@ -50,3 +52,60 @@ class DailyVisits(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.process_id}: {self.visitors}"
+
+
+AGE_BANDS = ("0-14", "15-29", "30-44", "45-59", "60-74", "75+")  # INSEE's census bands
+
+
+class ReferencePopulation(models.Model):
+    """The population a local government compares its participants with: shares per
+    dimension (age band, sex…), from INSEE's census table or typed in."""
+
+    organization = models.OneToOneField(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="reference"
+    )
+    margins = models.JSONField(default=dict)  # {"age": {"15-29": 0.18, …}, "sexe": {…}}
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return str(self.organization)
+
+
+class Profile(models.Model):
+    """A participant's optional answers about themselves, given with consent, per local
+    government; never shown with their contributions, only counted (groups under 10
+    hidden). Deleted with the account."""
+
+    class Sex(models.TextChoices):
+        F = "F", _("Woman")
+        H = "H", _("Man")
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profiles"
+    )
+    age_band = models.CharField(
+        _("age"), max_length=10, blank=True, choices=[(b, b) for b in AGE_BANDS]
+    )
+    sex = models.CharField(_("sex"), max_length=1, blank=True, choices=Sex.choices)
+    neighbourhood = models.ForeignKey(
+        "organizations.Neighbourhood",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("neighbourhood"),
+    )
+    consent_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="profile_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}/{self.user_id}"

@@ -233,3 +233,96 @@ def evaluation_record(*, process: Process) -> dict[str, Any]:
         "objectives": [],
         "outcomes": None,
     }
+
+
+def representativeness(*, process: Process) -> dict[str, Any] | None:
+    """Participants of the process who answered about themselves, against the local
+    government's reference population (plus neighbourhoods, from their populations), with
+    the raking weights; None when there is no reference to compare with."""
+    from palabre_analysis.representativeness import Raking
+
+    from .models import Profile, ReferencePopulation
+
+    organization = process.organization
+    reference = ReferencePopulation.objects.filter(organization=organization).first()
+    margins: dict[str, dict[str, float]] = dict(reference.margins) if reference else {}
+    neighbourhoods = {
+        n.name: float(n.population) for n in organization.neighbourhoods.all() if n.population
+    }
+    if neighbourhoods:
+        total = sum(neighbourhoods.values())
+        margins["quartier"] = {name: value / total for name, value in neighbourhoods.items()}
+    if not margins:
+        return None
+    participants = participant_ids(process)
+    profiles = list(
+        Profile.objects.filter(organization=organization, user_id__in=participants).select_related(
+            "neighbourhood"
+        )
+    )
+    records: list[dict[str, str | None]] = [
+        {
+            "age": p.age_band or None,
+            "sexe": p.sex or None,
+            "quartier": p.neighbourhood.name if p.neighbourhood else None,
+        }
+        for p in profiles
+    ]
+    model = Raking(margins).fit(records)
+    return {
+        "participants": len(participants),
+        "answered": len(profiles),
+        "report": model.report(records),
+        "model": model,
+        "records": records,
+        "users": [p.user_id for p in profiles],
+        "source": reference.source if reference else "",
+    }
+
+
+def reweighted_answers(*, process: Process, representativeness: dict[str, Any]) -> list[Any]:
+    """Single-choice questionnaire results, raw and reweighted (respondents who also
+    described themselves), with 95 % margins of error."""
+    from palabre.questionnaires.models import AnswerChoice, Question
+
+    model = representativeness["model"]
+    position = {user: i for i, user in enumerate(representativeness["users"])}
+    out = []
+    for question in Question.objects.filter(process=process, kind=Question.Kind.SINGLE):
+        picks = dict(
+            AnswerChoice.objects.filter(
+                answer__question=question,
+                answer__response__respondent_id__in=list(position),
+            ).values_list("answer__response__respondent_id", "choice_id")
+        )
+        if len(picks) < THRESHOLD:
+            out.append({"question": question, "rows": [], "respondents": len(picks)})
+            continue
+        rows = []
+        for choice in question.choices.all():
+            mask = [False] * len(position)
+            answered = [False] * len(position)
+            for user, picked in picks.items():
+                answered[position[user]] = True
+                mask[position[user]] = picked == choice.pk
+            sub = _subset(model, answered)
+            share = sub.weighted_share([m for m, a in zip(mask, answered, strict=True) if a])
+            rows.append({"choice": choice, **share})
+        out.append({"question": question, "rows": rows, "respondents": len(picks)})
+    return out
+
+
+def _subset(model: Any, keep: list[bool]) -> Any:
+    """The raking model restricted to some participants (their weights renormalised)."""
+    import copy
+
+    import numpy as np
+
+    sub = copy.copy(model)
+    weights = model.weights_[np.array(keep, dtype=bool)]
+    sub.weights_ = weights * len(weights) / weights.sum() if len(weights) else weights
+    sub.n_ = len(weights)
+    from palabre_analysis.representativeness import effective_sample_size
+
+    sub.n_effective_ = effective_sample_size(sub.weights_) if len(weights) else 0.0
+    return sub

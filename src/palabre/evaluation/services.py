@@ -68,3 +68,60 @@ def visits_roll_up(*, today: Any = None) -> int:
     DailyVisitor.objects.filter(day__lt=today).delete()
     VisitSalt.objects.filter(day__lt=today).delete()
     return len(days)
+
+
+def profile_save(
+    *,
+    organization: Any,
+    user: Any,
+    consent: bool,
+    age_band: str = "",
+    sex: str = "",
+    neighbourhood: Any = None,
+) -> Any:
+    """Record (or change) a participant's optional answers; nothing without consent."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from .models import Profile
+
+    if not consent:
+        raise ValidationError({"consent": _("Tick the box to agree, or simply leave this page.")})
+    if neighbourhood is not None and neighbourhood.organization_id != organization.pk:
+        raise ValidationError({"neighbourhood": _("This belongs to another local government.")})
+    profile, _created = Profile.objects.update_or_create(
+        organization=organization,
+        user=user,
+        defaults={
+            "age_band": age_band,
+            "sex": sex,
+            "neighbourhood": neighbourhood,
+            "consent_at": timezone.now(),
+        },
+    )
+    return profile
+
+
+def profile_delete(*, organization: Any, user: Any) -> None:
+    from .models import Profile
+
+    Profile.objects.filter(organization=organization, user=user).delete()
+
+
+def reference_save(*, organization: Any, margins: dict[str, Any], source: str) -> Any:
+    """Store the reference population after checking its shares (refused when a dimension
+    does not add up to 100 %)."""
+    from django.core.exceptions import ValidationError
+
+    from palabre_analysis.representativeness import PopulationError, check_margins
+
+    from .models import ReferencePopulation
+
+    try:
+        clean = check_margins(margins)
+    except PopulationError as error:
+        raise ValidationError(str(error)) from None
+    reference, _created = ReferencePopulation.objects.update_or_create(
+        organization=organization, defaults={"margins": clean, "source": source[:200]}
+    )
+    return reference

@@ -7,6 +7,7 @@ from . import (
     notification_views,
     opinion_views,
     pairwise_views,
+    profile_views,
     questionnaire_views,
     views,
 )
@@ -135,5 +136,6 @@ urlpatterns = [
         pairwise_views.ranking_export,
         name="ranking_export",
     ),
+    path("qui-participe/", profile_views.profile, name="participant_profile"),
     path("pages/<slug:kind>/", views.legal_page, name="legal_page"),
 ]
