@@ -70,6 +70,13 @@ def test_consultation_pages_are_accessible(live_server, page):
         place="Salle des fêtes",
         capacity=30,
     )
+    from palabre.evaluation.services import profile_save, reference_save
+
+    reference_save(organization=org, margins={"sexe": {"H": 48, "F": 52}}, source="test")
+    for i in range(24):  # participants who described themselves: the tables are shown
+        user = UserFactory()
+        idea_submit(process=box, author=user, title=f"Idée {i}", body="Texte")
+        profile_save(organization=org, user=user, consent=True, sex="H" if i % 3 else "F")
     base = live_server.url
     page.goto(base + "/comptes/login/")
     page.fill("#id_login", agent.email)
@@ -84,6 +91,8 @@ def test_consultation_pages_are_accessible(live_server, page):
         f"espace/demarches/{box.slug}/reunions/{meeting.pk}/",
         f"espace/demarches/{box.slug}/saisie/",
         f"espace/demarches/{box.slug}/evaluation/",
+        f"espace/demarches/{box.slug}/representativite/",
+        "qui-participe/",
         f"demarches/{box.slug}/reunions/{meeting.pk}/",
         f"demarches/{box.slug}/",
     ]

@@ -186,3 +186,22 @@ def test_demo_idea_box_has_a_pairwise_ranking(tmp_path, client):
     assert "Association" in page.content.decode()
     compare = client.get("/ville-de-demo/demarches/idees-pour-nos-quartiers/comparer/")
     assert compare.status_code == 200
+
+
+def test_demo_representativeness_with_reweighted_results(tmp_path, client):
+    from palabre.accounts.models import User
+    from palabre.evaluation.selectors import representativeness, reweighted_answers
+
+    load_demo(tmp_path / "absent")
+    process = Process.objects.get(slug="simplifier-vos-demarches")
+    result = representativeness(process=process)
+    described = result["answered"]
+    assert 20 <= described <= 150  # online respondents (the built-in sample has fewer)
+    assert result["report"]["dimensions"]["age"]["under_represented"]  # the young are missing
+    tables = reweighted_answers(process=process, representativeness=result)
+    assert tables and all(t["rows"] for t in tables)
+    client.force_login(User.objects.get(email="agent@ville-de-demo.fr"))
+    page = client.get("/ville-de-demo/espace/demarches/simplifier-vos-demarches/representativite/")
+    assert page.status_code == 200 and "Part redressée" in page.content.decode()
+    load_demo(tmp_path / "absent")  # idempotent
+    assert representativeness(process=process)["answered"] == described

@@ -487,6 +487,9 @@ def load_demo(
     from .opinions import pairwise_comparisons
 
     pairwise_comparisons(idees, voters[:120])
+    from .evaluation import evaluation_demo
+
+    evaluation_demo(ville, demarches, voters[:150])
     numerique_public = _process(
         ville,
         "numerique-public",

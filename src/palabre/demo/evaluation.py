@@ -1,0 +1,56 @@
+"""The demo's evaluation data: Ville de Démo's reference population (census-like shares,
+labelled as demonstration values) and optional self-descriptions of 150 online
+respondents of the Grand Débat questionnaire — older and more often men than the town, as
+in real consultations — so that the representativeness page shows who is missing and the
+reweighted results. Idempotent."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from django.db import transaction
+
+from palabre.accounts.models import User
+from palabre.core.models import Channel
+from palabre.evaluation import services
+from palabre.evaluation.models import Profile
+from palabre.organizations.models import Organization
+from palabre.processes.models import Process
+from palabre.questionnaires.models import Response
+
+REFERENCE = {
+    "age": {"0-14": 17, "15-29": 18, "30-44": 18, "45-59": 19, "60-74": 17, "75+": 11},
+    "sexe": {"H": 48, "F": 52},
+}
+# who answers online, in practice: few young people, many people over 45
+AGE_WEIGHTS = {"15-29": 8, "30-44": 20, "45-59": 30, "60-74": 30, "75+": 12}
+
+
+@transaction.atomic
+def evaluation_demo(organization: Organization, process: Process, voters: Sequence[User]) -> None:
+    services.reference_save(
+        organization=organization,
+        margins=REFERENCE,
+        source="Recensement 2021 — valeurs de démonstration",
+    )
+    if Profile.objects.filter(organization=organization).exists():
+        return
+    rng = random.Random(2028)  # noqa: S311 (reproducible demo data)
+    free = list(
+        Response.objects.filter(process=process, channel=Channel.ONLINE, respondent=None)
+        .order_by("pk")
+        .values_list("pk", flat=True)[: len(voters)]
+    )
+    neighbourhoods = list(organization.neighbourhoods.all())
+    for response_id, voter in zip(free, voters, strict=False):
+        Response.objects.filter(pk=response_id).update(respondent=voter)
+        ages, weights = zip(*AGE_WEIGHTS.items(), strict=True)
+        services.profile_save(
+            organization=organization,
+            user=voter,
+            consent=True,
+            age_band="" if rng.random() < 0.12 else rng.choices(ages, weights)[0],
+            sex="" if rng.random() < 0.1 else ("H" if rng.random() < 0.6 else "F"),
+            neighbourhood=None if rng.random() < 0.2 else rng.choice(neighbourhoods),
+        )
