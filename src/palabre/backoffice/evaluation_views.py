@@ -13,6 +13,7 @@ from palabre.evaluation.selectors import (
     THRESHOLD,
     RecordUnavailable,
     evaluation_record,
+    feedback_results,
     metrics_csv,
     process_metrics,
 )
@@ -67,6 +68,7 @@ def process_evaluation(request: HttpRequest, organization: Organization, slug: s
             metrics=metrics,
             bars=bars,
             threshold=THRESHOLD,
+            feedback=feedback_results(process=process),
             breakdowns=[
                 ("by_kind", metrics["by_kind"]),
                 ("by_channel", metrics["by_channel"]),

@@ -14,4 +14,7 @@ class EvaluationConfig(AppConfig):
         from . import personal_data
 
         personal_data_export.connect(personal_data.export, dispatch_uid="evaluation.export")
+        personal_data_export.connect(
+            personal_data.export_feedback, dispatch_uid="evaluation.export_feedback"
+        )
         account_anonymised.connect(personal_data.forget, dispatch_uid="evaluation.forget")

@@ -77,3 +77,18 @@ class ReferenceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("For example: age;15-29;18 — each dimension must add up to 100."),
     )
+
+
+class FeedbackForm(forms.ModelForm):
+    class Meta:
+        from .models import FeedbackAnswer
+
+        model = FeedbackAnswer
+        fields = ["felt_heard", "learned", "will_change", "satisfaction", "comment"]
+        widgets = {
+            "felt_heard": forms.RadioSelect,
+            "learned": forms.RadioSelect,
+            "will_change": forms.RadioSelect,
+            "satisfaction": forms.RadioSelect,
+            "comment": forms.Textarea(attrs={"rows": 3}),
+        }

@@ -109,3 +109,41 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id}/{self.user_id}"
+
+
+class FeedbackAnswer(models.Model):
+    """A participant's answer to the standard feedback survey of a process (after its
+    restitution): four questions, the same everywhere, so processes can be compared."""
+
+    class Agreement(models.IntegerChoices):
+        YES = 1, _("Yes")
+        PARTLY = 2, _("Partly")
+        NO = 3, _("No")
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="feedback")
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    felt_heard = models.PositiveSmallIntegerField(
+        _("Did you feel heard?"), choices=Agreement.choices
+    )
+    learned = models.PositiveSmallIntegerField(
+        _("Did you learn something?"), choices=Agreement.choices
+    )
+    will_change = models.PositiveSmallIntegerField(
+        _("Do you think it will change decisions?"), choices=Agreement.choices
+    )
+    satisfaction = models.PositiveSmallIntegerField(
+        _("Overall, how satisfied are you? (1 = not at all, 5 = very)"),
+        choices=[(i, str(i)) for i in range(1, 6)],
+    )
+    comment = models.TextField(_("Anything to add? (optional)"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["process", "respondent"], name="feedback_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.process_id}/{self.respondent_id}"

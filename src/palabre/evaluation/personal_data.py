@@ -27,3 +27,22 @@ def export(sender: Any, user: Any, **kwargs: Any) -> tuple[str, list[dict[str, A
 
 def forget(sender: Any, user: Any, **kwargs: Any) -> None:
     Profile.objects.filter(user=user).delete()
+
+
+def export_feedback(sender: Any, user: Any, **kwargs: Any) -> tuple[str, list[dict[str, Any]]]:
+    from .models import FeedbackAnswer
+
+    return (
+        "feedback_answers",
+        [
+            {
+                "process": a.process.title,
+                "felt_heard": a.get_felt_heard_display(),
+                "learned": a.get_learned_display(),
+                "will_change": a.get_will_change_display(),
+                "satisfaction": a.satisfaction,
+                "comment": a.comment,
+            }
+            for a in FeedbackAnswer.objects.filter(respondent=user).select_related("process")
+        ],
+    )

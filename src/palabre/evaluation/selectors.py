@@ -225,8 +225,8 @@ def evaluation_record(*, process: Process) -> dict[str, Any]:
             "by_channel": by_channel,
             "days_to_answer": None,
         },
-        "representativeness": None,
-        "feedback": None,
+        "representativeness": _record_representativeness(process),
+        "feedback": _record_feedback(process),
         "costs": None,
         "staff_fte": None,
         "partners": [],
@@ -326,3 +326,44 @@ def _subset(model: Any, keep: list[bool]) -> Any:
 
     sub.n_effective_ = effective_sample_size(sub.weights_) if len(weights) else 0.0
     return sub
+
+
+def feedback_results(*, process: Process) -> dict[str, Any]:
+    """Shares of yes / partly / no per question and mean satisfaction; None when fewer
+    than THRESHOLD people answered (never shown below it)."""
+    from .models import FeedbackAnswer
+
+    answers = FeedbackAnswer.objects.filter(process=process)
+    n = answers.count()
+    if n < THRESHOLD:
+        return {"respondents": n, "questions": None, "satisfaction": None}
+    questions = {}
+    for field in ("felt_heard", "learned", "will_change"):
+        counts = dict(answers.values_list(field).annotate(c=Count("pk")).values_list(field, "c"))
+        questions[field] = {
+            name.lower(): round(counts.get(member.value, 0) / n, 3)
+            for name, member in FeedbackAnswer.Agreement.__members__.items()
+        }
+    satisfaction = sum(answers.values_list("satisfaction", flat=True)) / n
+    return {"respondents": n, "questions": questions, "satisfaction": round(satisfaction, 2)}
+
+
+def _record_feedback(process: Process) -> dict[str, Any] | None:
+    results = feedback_results(process=process)
+    if results["questions"] is None:
+        return None
+    yes = "yes"
+    return {
+        "respondents": results["respondents"],
+        "felt_heard": results["questions"]["felt_heard"][yes],
+        "learned": results["questions"]["learned"][yes],
+        "will_change_decisions": results["questions"]["will_change"][yes],
+        "satisfaction": results["satisfaction"],
+    }
+
+
+def _record_representativeness(process: Process) -> dict[str, Any] | None:
+    result = representativeness(process=process)
+    if result is None or result["report"]["index"] is None:
+        return None
+    return {"index": result["report"]["index"]}

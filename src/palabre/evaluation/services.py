@@ -125,3 +125,35 @@ def reference_save(*, organization: Any, margins: dict[str, Any], source: str) -
         organization=organization, defaults={"margins": clean, "source": source[:200]}
     )
     return reference
+
+
+FEEDBACK_PHASES = ("restitution", "follow_up")
+
+
+def feedback_closed_reason(process: Process) -> str | None:
+    """The feedback survey opens with the restitution (or once the process is closed)."""
+    from django.utils.translation import gettext as _
+
+    if process.status == Process.Status.CLOSED:
+        return None
+    phase = process.current_phase()
+    if process.status == Process.Status.PUBLISHED and phase and phase.kind in FEEDBACK_PHASES:
+        return None
+    return _("The feedback survey opens when the results are given back.")
+
+
+@transaction.atomic
+def feedback_submit(*, process: Process, respondent: Any, **answers: Any) -> Any:
+    """One answer per participant and process; answering again changes it."""
+    from django.core.exceptions import ValidationError
+
+    from .models import FeedbackAnswer
+
+    reason = feedback_closed_reason(process)
+    if reason:
+        raise ValidationError(reason)
+    answer, _created = FeedbackAnswer.objects.update_or_create(
+        process=process, respondent=respondent, defaults=answers
+    )
+    answer.full_clean()
+    return answer

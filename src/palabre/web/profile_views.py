@@ -57,3 +57,32 @@ def profile(request: HttpRequest, org: str) -> HttpResponse:
         "evaluation/profile.html",
         {"organization": organization, "form": form, "existing": existing},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def feedback(request: HttpRequest, org: str, slug: str) -> HttpResponse:
+    """The standard feedback survey of a process, after its restitution."""
+    from palabre.evaluation.forms import FeedbackForm
+    from palabre.evaluation.models import FeedbackAnswer
+    from palabre.processes.selectors import process_get_for_user
+
+    organization = organization_get(slug=org)
+    process = process_get_for_user(user=request.user, organization=organization, slug=slug)
+    user: Any = request.user
+    existing = FeedbackAnswer.objects.filter(process=process, respondent=user).first()
+    form = FeedbackForm(request.POST or None, instance=existing)
+    closed = services.feedback_closed_reason(process)
+    if request.method == "POST" and not closed and form.is_valid():
+        try:
+            services.feedback_submit(process=process, respondent=user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Thank you for telling us how it went."))
+            return redirect("process_detail", org=org, slug=slug)
+    return render(
+        request,
+        "evaluation/feedback.html",
+        {"organization": organization, "process": process, "form": form, "closed": closed},
+    )

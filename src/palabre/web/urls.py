@@ -137,5 +137,6 @@ urlpatterns = [
         name="ranking_export",
     ),
     path("qui-participe/", profile_views.profile, name="participant_profile"),
+    path("demarches/<slug:slug>/votre-avis/", profile_views.feedback, name="process_feedback"),
     path("pages/<slug:kind>/", views.legal_page, name="legal_page"),
 ]

@@ -133,6 +133,7 @@ def process_detail(request: HttpRequest, org: str, slug: str) -> HttpResponse:
             "collects_ideas": collects_ideas,
             "questionnaire": questionnaire,
             "budget": budget,
+            "feedback_open": _feedback_open(process),
             "organization": organization,
             "process": process,
             "phases": process.phases.all(),
@@ -163,3 +164,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def _feedback_open(process: Process) -> bool:
+    from palabre.evaluation.services import feedback_closed_reason
+
+    return feedback_closed_reason(process) is None
