@@ -92,6 +92,8 @@ def test_consultation_pages_are_accessible(live_server, page):
         f"espace/demarches/{box.slug}/saisie/",
         f"espace/demarches/{box.slug}/evaluation/",
         f"espace/demarches/{box.slug}/representativite/",
+        f"espace/demarches/{box.slug}/evaluation/fiche/",
+        f"espace/demarches/{box.slug}/evaluation/rapport/",
         "qui-participe/",
         f"demarches/{box.slug}/reunions/{meeting.pk}/",
         f"demarches/{box.slug}/",

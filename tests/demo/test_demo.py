@@ -203,5 +203,9 @@ def test_demo_representativeness_with_reweighted_results(tmp_path, client):
     client.force_login(User.objects.get(email="agent@ville-de-demo.fr"))
     page = client.get("/ville-de-demo/espace/demarches/simplifier-vos-demarches/representativite/")
     assert page.status_code == 200 and "Part redressée" in page.content.decode()
+    report = client.get(
+        "/ville-de-demo/espace/demarches/simplifier-vos-demarches/evaluation/rapport/"
+    )
+    assert "20 % de moins de 30 ans" in report.content.decode()
     load_demo(tmp_path / "absent")  # idempotent
     assert representativeness(process=process)["answered"] == described

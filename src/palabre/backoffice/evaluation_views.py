@@ -158,3 +158,90 @@ def process_representativeness(
             ),
         ),
     )
+
+
+@backoffice(Action.MANAGE_PROCESSES)
+def process_sheet(request: HttpRequest, organization: Organization, slug: str) -> HttpResponse:
+    """The evaluation sheet: objectives and targets, costs, staff time, partners, outcomes."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from palabre.core.forms import apply_validation_error
+    from palabre.evaluation.forms import EvaluationSheetForm
+    from palabre.evaluation.models import EvaluationSheet
+    from palabre.evaluation.services import sheet_save
+    from palabre.processes.selectors import ProcessAction
+
+    process = process_get_for_user(
+        user=request.user, organization=organization, slug=slug, action=ProcessAction.CHANGE
+    )
+    sheet = EvaluationSheet.objects.filter(process=process).first()
+    form = EvaluationSheetForm(request.POST or None, sheet=sheet)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sheet_save(process=process, **form.sheet_data())
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The evaluation sheet is saved."))
+            return redirect("backoffice:process_report", org=organization.slug, slug=slug)
+    rows = [
+        (form[f"obj_{key}"], form[f"target_{key}"], form[f"met_{key}"])
+        for key in form.objective_rows
+    ]
+    return render(
+        request,
+        "backoffice/process_sheet.html",
+        _context(
+            request,
+            organization,
+            process=process,
+            form=form,
+            objective_rows=rows,
+            other_fields=[
+                form[name]
+                for name in form.fields
+                if not name.startswith(("obj_", "target_", "met_"))
+            ],
+        ),
+    )
+
+
+@backoffice(Action.ANALYSE)
+def process_report(request: HttpRequest, organization: Organization, slug: str) -> HttpResponse:
+    """The evaluation report: targets against results, figures, representativeness,
+    feedback, costs and staff time, outcomes — printable."""
+    from palabre.evaluation.models import OBJECTIVES, PARTNERS, EvaluationSheet
+    from palabre.evaluation.selectors import representativeness
+
+    process = process_get_for_user(user=request.user, organization=organization, slug=slug)
+    sheet = EvaluationSheet.objects.filter(process=process).first()
+    metrics = process_metrics(process=process)
+    costs = sheet.costs() if sheet else {}
+    total = sum(v for v in costs.values() if v) if costs else None
+    labels = dict(OBJECTIVES)
+    result = representativeness(process=process)
+    return render(
+        request,
+        "backoffice/process_report.html",
+        _context(
+            request,
+            organization,
+            process=process,
+            sheet=sheet,
+            metrics=metrics,
+            feedback=feedback_results(process=process),
+            index=result["report"]["index"] if result else None,
+            objectives=[
+                {**o, "label": labels.get(o["objective"], o["objective"])}
+                for o in (sheet.objectives if sheet else [])
+            ],
+            partners=[dict(PARTNERS).get(p, p) for p in (sheet.partners if sheet else [])],
+            total_cost=total,
+            cost_per_participant=(
+                round(total / metrics["participants"], 2)
+                if total and metrics["participants"]
+                else None
+            ),
+        ),
+    )

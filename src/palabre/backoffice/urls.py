@@ -23,6 +23,16 @@ urlpatterns = [
         name="process_evaluation",
     ),
     path(
+        "demarches/<slug:slug>/evaluation/fiche/",
+        evaluation_views.process_sheet,
+        name="process_sheet",
+    ),
+    path(
+        "demarches/<slug:slug>/evaluation/rapport/",
+        evaluation_views.process_report,
+        name="process_report",
+    ),
+    path(
         "demarches/<slug:slug>/representativite/",
         evaluation_views.process_representativeness,
         name="process_representativeness",

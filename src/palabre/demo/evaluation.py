@@ -34,6 +34,22 @@ def evaluation_demo(organization: Organization, process: Process, voters: Sequen
         margins=REFERENCE,
         source="Recensement 2021 — valeurs de démonstration",
     )
+    services.sheet_save(
+        process=process,
+        objectives=[
+            {"objective": "collect_opinions", "target": "1 000 réponses", "met": True},
+            {"objective": "reach_new_publics", "target": "20 % de moins de 30 ans", "met": False},
+            {"objective": "improve_decisions", "target": "3 démarches simplifiées", "met": None},
+        ],
+        cost_tool=4_800,
+        cost_vendor_support=None,
+        cost_communication=2_500,
+        cost_events=1_200,
+        staff_fte=0.6,
+        partners=["associations"],
+        decisions=2,
+        answers_given=12,
+    )
     if Profile.objects.filter(organization=organization).exists():
         return
     rng = random.Random(2028)  # noqa: S311 (reproducible demo data)

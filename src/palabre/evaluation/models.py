@@ -147,3 +147,58 @@ class FeedbackAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.process_id}/{self.respondent_id}"
+
+
+OBJECTIVES = (
+    ("inform", _("Inform")),
+    ("make_work_visible", _("Make the local government's work visible")),
+    ("transparency", _("Transparency")),
+    ("collect_opinions", _("Collect opinions")),
+    ("improve_decisions", _("Improve decisions with citizens' expertise")),
+    ("reach_new_publics", _("Reach new publics")),
+    ("co_produce", _("Co-produce")),
+    ("evaluate_public_action", _("Evaluate public action")),
+)
+PARTNERS = (
+    ("civic_tech_vendor", _("Civic-tech vendor")),
+    ("it_provider", _("IT provider")),
+    ("consultancy", _("Consultancy")),
+    ("associations", _("Associations")),
+    ("none", _("None")),
+)
+
+
+class EvaluationSheet(models.Model):
+    """What the team states at framing time and records at the end: objectives with their
+    targets (and whether they were met), money spent, staff time, partners, outcomes."""
+
+    process = models.OneToOneField(Process, on_delete=models.CASCADE, related_name="sheet")
+    objectives = models.JSONField(default=list)  # [{"objective", "target", "met": bool|None}]
+    cost_tool = models.PositiveIntegerField(_("tool (€)"), null=True, blank=True)
+    cost_vendor_support = models.PositiveIntegerField(
+        _("vendor support (€)"), null=True, blank=True
+    )
+    cost_communication = models.PositiveIntegerField(_("communication (€)"), null=True, blank=True)
+    cost_events = models.PositiveIntegerField(_("events (€)"), null=True, blank=True)
+    staff_fte = models.DecimalField(
+        _("staff time (full-time equivalent)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    partners = models.JSONField(default=list)
+    decisions = models.PositiveIntegerField(_("decisions taken"), null=True, blank=True)
+    answers_given = models.PositiveIntegerField(_("public answers given"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return str(self.process)
+
+    def costs(self) -> dict[str, int | None]:
+        return {
+            "tool": self.cost_tool,
+            "vendor_support": self.cost_vendor_support,
+            "communication": self.cost_communication,
+            "events": self.cost_events,
+        }

@@ -227,11 +227,7 @@ def evaluation_record(*, process: Process) -> dict[str, Any]:
         },
         "representativeness": _record_representativeness(process),
         "feedback": _record_feedback(process),
-        "costs": None,
-        "staff_fte": None,
-        "partners": [],
-        "objectives": [],
-        "outcomes": None,
+        **_record_sheet(process),
     }
 
 
@@ -367,3 +363,26 @@ def _record_representativeness(process: Process) -> dict[str, Any] | None:
     if result is None or result["report"]["index"] is None:
         return None
     return {"index": result["report"]["index"]}
+
+
+def _record_sheet(process: Process) -> dict[str, Any]:
+    from .models import EvaluationSheet
+
+    sheet = EvaluationSheet.objects.filter(process=process).first()
+    if sheet is None:
+        return {
+            "costs": None,
+            "staff_fte": None,
+            "partners": [],
+            "objectives": [],
+            "outcomes": None,
+        }
+    return {
+        "costs": sheet.costs(),
+        "staff_fte": float(sheet.staff_fte) if sheet.staff_fte is not None else None,
+        "partners": list(sheet.partners),
+        "objectives": [
+            {"objective": o["objective"], "met": o.get("met")} for o in sheet.objectives
+        ],
+        "outcomes": {"decisions": sheet.decisions, "answers_given": sheet.answers_given},
+    }

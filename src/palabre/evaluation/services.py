@@ -157,3 +157,17 @@ def feedback_submit(*, process: Process, respondent: Any, **answers: Any) -> Any
     )
     answer.full_clean()
     return answer
+
+
+def sheet_save(*, process: Process, **fields: Any) -> Any:
+    """Save the evaluation sheet; "none" as a partner excludes the others."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from .models import EvaluationSheet
+
+    partners = fields.get("partners") or []
+    if "none" in partners and len(partners) > 1:
+        raise ValidationError({"partners": _("“None” cannot go with a partner.")})
+    sheet, _created = EvaluationSheet.objects.update_or_create(process=process, defaults=fields)
+    return sheet
