@@ -207,5 +207,8 @@ def test_demo_representativeness_with_reweighted_results(tmp_path, client):
         "/ville-de-demo/espace/demarches/simplifier-vos-demarches/evaluation/rapport/"
     )
     assert "20 % de moins de 30 ans" in report.content.decode()
+    from palabre.evaluation.selectors import feedback_results
+
+    assert feedback_results(process=process)["respondents"] == 60
     load_demo(tmp_path / "absent")  # idempotent
     assert representativeness(process=process)["answered"] == described

@@ -52,6 +52,20 @@ def evaluation_demo(organization: Organization, process: Process, voters: Sequen
     )
     if Profile.objects.filter(organization=organization).exists():
         return
+    from palabre.evaluation.models import FeedbackAnswer
+
+    feedback_rng = random.Random(2029)  # noqa: S311 (reproducible demo data)
+    FeedbackAnswer.objects.bulk_create(  # history: written as the survey page would have
+        FeedbackAnswer(
+            process=process,
+            respondent=voter,
+            felt_heard=feedback_rng.choices([1, 2, 3], [5, 3, 2])[0],
+            learned=feedback_rng.choices([1, 2, 3], [4, 4, 2])[0],
+            will_change=feedback_rng.choices([1, 2, 3], [2, 4, 4])[0],
+            satisfaction=feedback_rng.choices([1, 2, 3, 4, 5], [1, 2, 3, 4, 2])[0],
+        )
+        for voter in voters[:60]
+    )
     rng = random.Random(2028)  # noqa: S311 (reproducible demo data)
     free = list(
         Response.objects.filter(process=process, channel=Channel.ONLINE, respondent=None)
