@@ -12,9 +12,10 @@ answers of participants who agreed to say who they are:
 - **raking** (iterative proportional fitting) of one weight per participant so that the
   weighted shares match every dimension's population shares at once; a participant who
   preferred not to say for a dimension keeps their weight in that dimension's step (the
-  known answers are adjusted to the known part); weights are then capped at `trim` times
-  the mean weight (default 5), after which the population shares are met approximately —
-  the largest gap is reported;
+  known answers are adjusted to the known part; a category nobody is in cannot be weighted:
+  it is reported as missing and the others share the population); weights are then capped
+  at `trim` times the mean weight (default 5), after which the population shares are met
+  approximately — the largest gap is reported;
 - the **effective sample size** (Kish: (Σw)² / Σw²) and **margins of error** of weighted
   shares at 95 %, always beside the raw figures;
 - **suppression**: a category counted fewer than `threshold` times (default 10) is shown as
@@ -195,9 +196,14 @@ class Raking:
                     continue
                 categories = list(shares)
                 totals = np.bincount(column[known], weights=weights[known], minlength=len(shares))
-                target_total = weights[known].sum()
-                targets = np.array([shares[c] for c in categories]) * target_total
-                factors = np.divide(targets, totals, out=np.ones_like(targets), where=totals > 0)
+                present = totals > 0
+                # a category nobody answered cannot be given weight: the others share the
+                # population among themselves (the empty one is reported as missing)
+                share = np.array([shares[c] for c in categories])
+                share = np.where(present, share, 0.0)
+                share = share / share.sum() if share.sum() > 0 else share
+                targets = share * weights[known].sum()
+                factors = np.divide(targets, totals, out=np.ones_like(targets), where=present)
                 worst = max(worst, float(np.max(np.abs(factors[totals > 0] - 1), initial=0)))
                 weights[known] = weights[known] * factors[column[known]]
             if worst < self.tolerance:
@@ -241,7 +247,9 @@ class Raking:
             if not known.any():
                 continue
             totals = np.bincount(column[known], weights=weights[known], minlength=len(shares))
-            targets = np.array(list(shares.values()))
+            present = totals > 0
+            targets = np.where(present, np.array(list(shares.values())), 0.0)
+            targets = targets / targets.sum()
             gap = max(gap, float(np.max(np.abs(totals / totals.sum() - targets))))
         return gap
 

@@ -142,3 +142,19 @@ def test_insee_tables_that_do_not_fit_are_refused(tmp_path, monkeypatch):
     broken.write_text(INSEE.replace("1800", "n/a"), encoding="utf-8")
     with pytest.raises(PopulationError, match="line 2: P21_POP1529 is not a number"):
         read_insee(broken, code="99001")
+
+
+def test_a_category_with_nobody_is_reported_not_raked_into_nonsense():
+    # nobody under 15 took part: the raking matches the other bands among themselves
+    records = people(F_adult=30, M_adult=30, F_old=20, M_old=20)
+    margins = {
+        "age": {"child": 0.2, "adult": 0.4, "old": 0.4},
+        "sexe": {"F": 0.5, "M": 0.5},
+    }
+    model = Raking(margins, trim=None).fit(records)
+    assert model.converged_ and model.gap_ == pytest.approx(0, abs=1e-9)
+    assert model.weights_.sum() == pytest.approx(100)
+    adults = sum(model.weights_[:30]) + sum(model.weights_[30:60])
+    assert adults == pytest.approx(50)  # 0.4 / (0.4 + 0.4) of 100
+    report = model.report(records)
+    assert {"category": "child", "ratio": 0.0} in report["dimensions"]["age"]["under_represented"]
