@@ -293,7 +293,13 @@ class Raking:
             missing = [
                 {"category": row.category, "ratio": row.ratio}
                 for row in rows
-                if row.ratio is not None and row.ratio < self.under
+                if (row.ratio is not None and row.ratio < self.under)
+                # too few to show, yet clearly too few: flagged without its figure
+                or (
+                    row.count is None
+                    and answered
+                    and (self.threshold - 1) / answered < self.under * row.population_share
+                )
             ]
             dimensions[dimension] = {
                 "answered": answered,

@@ -158,3 +158,10 @@ def test_a_category_with_nobody_is_reported_not_raked_into_nonsense():
     assert adults == pytest.approx(50)  # 0.4 / (0.4 + 0.4) of 100
     report = model.report(records)
     assert {"category": "child", "ratio": 0.0} in report["dimensions"]["age"]["under_represented"]
+
+
+def test_a_suppressed_category_is_still_flagged_when_clearly_missing():
+    records = people(F_young=3, F_old=47, M_old=50)
+    model = Raking({"age": {"young": 0.3, "old": 0.7}}).fit(records)
+    missing = model.report(records)["dimensions"]["age"]["under_represented"]
+    assert missing == [{"category": "young", "ratio": None}]  # 3 people: figure hidden

@@ -20,7 +20,8 @@ from palabre.processes.models import Process
 from palabre.questionnaires.models import Response
 
 REFERENCE = {
-    "age": {"0-14": 17, "15-29": 18, "30-44": 18, "45-59": 19, "60-74": 17, "75+": 11},
+    # people aged 15 and over, those who can take part (shares of the census, rounded)
+    "age": {"15-29": 22, "30-44": 22, "45-59": 23, "60-74": 20, "75+": 13},
     "sexe": {"H": 48, "F": 52},
 }
 # who answers online, in practice: few young people, many people over 45
@@ -32,7 +33,7 @@ def evaluation_demo(organization: Organization, process: Process, voters: Sequen
     services.reference_save(
         organization=organization,
         margins=REFERENCE,
-        source="Recensement 2021 — valeurs de démonstration",
+        source="Recensement 2021, 15 ans et plus — valeurs de démonstration",
     )
     services.sheet_save(
         process=process,
