@@ -94,6 +94,7 @@ def test_consultation_pages_are_accessible(live_server, page):
         f"espace/demarches/{box.slug}/representativite/",
         f"espace/demarches/{box.slug}/evaluation/fiche/",
         f"espace/demarches/{box.slug}/evaluation/rapport/",
+        "espace/chiffres/",
         "qui-participe/",
         f"demarches/{box.slug}/reunions/{meeting.pk}/",
         f"demarches/{box.slug}/",

@@ -121,3 +121,18 @@ def test_no_record_without_the_population(client, published_a, agent_a):
     login(client, agent_a)
     response = client.get(url + "?format=record", follow=True)
     assert "population" in response.content.decode()
+
+
+def test_organisation_figures_count_people_across_processes(client, org_a, agent_a, citizen):
+    first = make_process(org_a, title="Première")
+    second = make_process(org_a, title="Seconde")
+    make_contribution(first, author=citizen)
+    make_contribution(second, author=citizen)
+    make_contribution(second, author=UserFactory())
+    url = reverse("backoffice:organization_evaluation", kwargs={"org": org_a.slug})
+    login(client, agent_a)
+    page = client.get(url).content.decode()
+    assert "2 personnes ont participé à au moins une démarche ; 1 à plus d’une." in page
+    lines = client.get(url + "?format=csv").content.decode().splitlines()
+    assert lines[0] == "process,status,visitors,participants,contributors,contributions"
+    assert any(line.startswith("Seconde,published,0,2,2,2") for line in lines)

@@ -245,3 +245,41 @@ def process_report(request: HttpRequest, organization: Organization, slug: str) 
             ),
         ),
     )
+
+
+@backoffice(Action.ANALYSE)
+def organization_evaluation(request: HttpRequest, organization: Organization) -> HttpResponse:
+    """The organisation's figures, process by process, and its totals (also as CSV)."""
+    import csv
+    import io
+
+    from palabre.evaluation.selectors import organization_metrics
+
+    metrics = organization_metrics(organization=organization, user=request.user)
+    if request.GET.get("format") == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(
+            ["process", "status", "visitors", "participants", "contributors", "contributions"]
+        )
+        for row in metrics["rows"]:
+            writer.writerow(
+                [
+                    row["process"].title,
+                    row["process"].status,
+                    row["visitors"],
+                    row["participants"],
+                    row["contributors"],
+                    row["contributions"],
+                ]
+            )
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{organization.slug}-indicateurs.csv"'
+        )
+        return response
+    return render(
+        request,
+        "backoffice/organization_evaluation.html",
+        _context(request, organization, metrics=metrics),
+    )

@@ -79,6 +79,7 @@ urlpatterns = [
         name="budget_ballot_entry",
     ),
     path("demarches/<slug:slug>/carte/", opinion_views.opinion_map_edit, name="opinion_map"),
+    path("chiffres/", evaluation_views.organization_evaluation, name="organization_evaluation"),
     path("mediation/", entry_views.mediation, name="mediation"),
     path("mediation/terminer/", entry_views.mediation_end, name="mediation_end"),
     path("mediation/demarches/<slug:slug>/", entry_views.assisted_idea, name="assisted_idea"),

@@ -386,3 +386,40 @@ def _record_sheet(process: Process) -> dict[str, Any]:
         ],
         "outcomes": {"decisions": sheet.decisions, "answers_given": sheet.answers_given},
     }
+
+
+def organization_metrics(*, organization: Any, user: Any) -> dict[str, Any]:
+    """Every process the user may see, with its main figures, and the organisation's
+    totals: distinct participants over all processes, how many took part in more than one."""
+    from palabre.processes.selectors import processes_visible_to
+
+    rows = []
+    seen: dict[int, int] = {}
+    for process in processes_visible_to(user=user, organization=organization).order_by(
+        "created_at"
+    ):
+        participants = participant_ids(process)
+        for pk in participants:
+            seen[pk] = seen.get(pk, 0) + 1
+        visits = DailyVisits.objects.filter(process=process).aggregate(v=Sum("visitors"))["v"]
+        live = DailyVisitor.objects.filter(process=process).count()
+        contributions = Contribution.objects.filter(process=process)
+        rows.append(
+            {
+                "process": process,
+                "visitors": (visits or 0) + live,
+                "participants": len(participants),
+                "contributors": contributions.filter(author__isnull=False)
+                .values("author")
+                .distinct()
+                .count(),
+                "contributions": contributions.count(),
+            }
+        )
+    return {
+        "rows": rows,
+        "participants": len(seen),
+        "in_several": sum(1 for n in seen.values() if n > 1),
+        "contributions": sum(r["contributions"] for r in rows),
+        "visitors": sum(r["visitors"] for r in rows),
+    }
