@@ -43,6 +43,54 @@ OBJECTIVES = (
 PARTNERS = ("civic_tech_vendor", "it_provider", "consultancy", "associations", "none")
 
 
+# The barometer questionnaire a network of local governments runs each year (one answer per
+# local government); question texts and choices are stored in French, like the 2016–2018
+# study's. key → (kind, text, [(code, label)]).
+WAVE_QUESTIONS: dict[str, tuple[str, str, list[tuple[str, str]]]] = {
+    "type": (
+        "single",
+        "Votre collectivité est",
+        [
+            ("commune", "Une commune"),
+            ("intercommunality", "Une intercommunalité"),
+            ("metropolis", "Une métropole"),
+            ("department", "Un département"),
+            ("region", "Une région"),
+        ],
+    ),
+    "band": (
+        "single",
+        "Sa population",
+        [
+            ("<2k", "Moins de 2 000 habitants"),
+            ("2k-10k", "De 2 000 à 10 000"),
+            ("10k-50k", "De 10 000 à 50 000"),
+            ("50k-200k", "De 50 000 à 200 000"),
+            ("200k-1M", "De 200 000 à 1 million"),
+            ("1M+", "Plus d'un million"),
+        ],
+    ),
+    "objectives": (
+        "multiple",
+        "Quels objectifs vos démarches de participation en ligne poursuivent-elles ?",
+        [],  # the eight objectives, filled below from LABELS
+    ),
+    "tools_contribute": (
+        "multiple",
+        "À quels objectifs les outils numériques contribuent-ils, selon vous ?",
+        [],
+    ),
+    "partners": (
+        "multiple",
+        "Avec qui avez-vous travaillé ?",
+        [],
+    ),
+}
+
+
+ANSWER_KIND = "barometer-answer"
+
+
 class RecordError(ValueError):
     """A record that cannot be pooled; the message says which file and which record."""
 
@@ -62,6 +110,12 @@ def _check(record: Any, where: str) -> dict[str, Any]:
     """The checks that matter for pooling (the JSON schema documents the rest)."""
     if not isinstance(record, dict):
         raise RecordError(_("%(where)s: a record is a JSON object") % {"where": where})
+    if record.get("kind") == ANSWER_KIND:
+        for key in ("record_id", "organisation", "year"):
+            if key not in record:
+                raise RecordError(_("%(where)s: %(key)s is missing") % {"where": where, "key": key})
+        _check_organisation(record, where)
+        return record
     version = str(record.get("schema_version", ""))
     if not version.startswith("1."):
         raise RecordError(
@@ -71,6 +125,11 @@ def _check(record: Any, where: str) -> dict[str, Any]:
     for key in ("record_id", "organisation", "process", "metrics"):
         if key not in record:
             raise RecordError(_("%(where)s: %(key)s is missing") % {"where": where, "key": key})
+    _check_organisation(record, where)
+    return record
+
+
+def _check_organisation(record: dict[str, Any], where: str) -> None:
     kind = record["organisation"].get("type")
     if kind not in ORGANISATION_TYPES:
         raise RecordError(
@@ -82,7 +141,6 @@ def _check(record: Any, where: str) -> dict[str, Any]:
             _("%(where)s: unknown population band %(band)r")
             % {"where": where, "band": record["organisation"].get("population_band")}
         )
-    return record
 
 
 def read_records(paths: Iterable[str | Path]) -> tuple[list[dict[str, Any]], int]:
@@ -178,22 +236,58 @@ def _figures(records: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def pool(records: list[dict[str, Any]], *, min_group: int = 5) -> dict[str, Any]:
-    """The barometer: overall figures, then by type, by population band and by year; groups
-    with fewer than `min_group` records are suppressed (only their count is given)."""
+def _answer_figures(answers: list[dict[str, Any]]) -> dict[str, Any]:
+    n = len(answers)
 
-    def grouped(key: Any) -> dict[str, Any]:
-        groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for record in records:
-            groups[str(key(record))].append(record)
-        return {
-            name: _figures(items)
-            if len(items) >= min_group
-            else {"n": len(items), "suppressed": True}
-            for name, items in sorted(groups.items())
-        }
+    def share(key: str, code: str) -> float:
+        return round(sum(1 for a in answers if code in a.get(key, [])) / n, 3) if n else 0.0
 
     return {
+        "n": n,
+        **{
+            key: {code: share(key, code) for code, _label in WAVE_QUESTIONS[key][2]}
+            for key in ("objectives", "tools_contribute", "partners")
+        },
+    }
+
+
+def _grouped(items: list[dict[str, Any]], key: Any, figures: Any, min_group: int) -> dict[str, Any]:
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for item in items:
+        groups[str(key(item))].append(item)
+    return {
+        name: figures(members)
+        if len(members) >= min_group
+        else {"n": len(members), "suppressed": True}
+        for name, members in sorted(groups.items())
+    }
+
+
+def pool(records: list[dict[str, Any]], *, min_group: int = 5) -> dict[str, Any]:
+    """The barometer: overall figures, then by type, by population band and by year; groups
+    with fewer than `min_group` records are suppressed (only their count is given).
+    Answers to the barometer questionnaire (one per local government and wave) are pooled
+    apart, as shares of respondents."""
+    answers = [r for r in records if r.get("kind") == ANSWER_KIND]
+    records = [r for r in records if r.get("kind") != ANSWER_KIND]
+
+    def grouped(key: Any) -> dict[str, Any]:
+        return _grouped(records, key, _figures, min_group)
+
+    return {
+        "answers": {
+            "overall": _answer_figures(answers),
+            "by_type": _grouped(
+                answers, lambda a: a["organisation"]["type"], _answer_figures, min_group
+            ),
+            "by_band": _grouped(
+                answers,
+                lambda a: a["organisation"]["population_band"],
+                _answer_figures,
+                min_group,
+            ),
+            "by_year": _grouped(answers, lambda a: a["year"], _answer_figures, min_group),
+        },
         "schema_version": SCHEMA_VERSION,
         "n_records": len(records),
         "n_generated": sum(1 for r in records if r.get("generated")),
@@ -296,6 +390,24 @@ def render_html(report: dict[str, Any]) -> str:
             f"</tr></thead><tbody>{rows}</tbody></table>"
         )
 
+    answers = report.get("answers", {}).get("overall", {"n": 0})
+    answers_html = (
+        "<h2>Réponses au questionnaire du baromètre</h2>"
+        f"<p>{answers['n']} collectivités ont répondu.</p>"
+        + _bars(
+            "Part des collectivités qui jugent que les outils numériques contribuent à "
+            "chaque objectif",
+            answers["tools_contribute"],
+            answers["n"],
+        )
+        + _bars(
+            "Part des collectivités ayant travaillé avec chaque type de partenaire",
+            answers["partners"],
+            answers["n"],
+        )
+        if answers["n"]
+        else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -331,6 +443,7 @@ enregistrements ne sont pas publiés.</p>
             overall["n"],
         )
     }
+{answers_html}
 <h2>Par type de collectivité, taille et année</h2>
 {group_table("Par type de collectivité", report["by_type"])}
 {group_table("Par taille (population)", report["by_band"])}
@@ -427,3 +540,16 @@ def write_generated(folder: str | Path, n: int = 50) -> int:
             json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
     return len(records)
+
+
+for _key in ("objectives", "tools_contribute"):
+    WAVE_QUESTIONS[_key] = (
+        WAVE_QUESTIONS[_key][0],
+        WAVE_QUESTIONS[_key][1],
+        [(o, LABELS[o]) for o in OBJECTIVES],
+    )
+WAVE_QUESTIONS["partners"] = (
+    WAVE_QUESTIONS["partners"][0],
+    WAVE_QUESTIONS["partners"][1],
+    [(p, LABELS[p]) for p in PARTNERS],
+)

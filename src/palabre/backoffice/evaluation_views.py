@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from palabre.evaluation.selectors import (
     THRESHOLD,
@@ -27,6 +28,15 @@ from .views import _context, backoffice
 @backoffice(Action.ANALYSE)
 def process_evaluation(request: HttpRequest, organization: Organization, slug: str) -> HttpResponse:
     process = process_get_for_user(user=request.user, organization=organization, slug=slug)
+    if request.GET.get("format") == "barometer":
+        from palabre.evaluation.selectors import barometer_answers
+
+        response = HttpResponse(
+            json.dumps(barometer_answers(process=process), ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{slug}-reponses.json"'
+        return response
     if request.GET.get("format") == "record":
         try:
             record = evaluation_record(process=process)
@@ -255,6 +265,26 @@ def organization_evaluation(request: HttpRequest, organization: Organization) ->
 
     from palabre.evaluation.selectors import organization_metrics
 
+    if request.method == "POST":
+        from django.core.exceptions import ValidationError
+        from django.utils.translation import gettext as _
+
+        from palabre.evaluation.services import barometer_wave_create
+        from palabre.organizations.permissions import organization_user_can
+
+        if not organization_user_can(request.user, organization, Action.MANAGE_PROCESSES):
+            raise PermissionDenied(_("Only agents create processes."))
+        try:
+            wave = barometer_wave_create(
+                organization=organization,
+                year=int(request.POST.get("year", 0)),
+                author=request.user,
+            )
+        except (ValueError, ValidationError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("The barometer questionnaire is created, as a draft."))
+            return redirect("backoffice:process_edit", org=organization.slug, slug=wave.slug)
     metrics = organization_metrics(organization=organization, user=request.user)
     if request.GET.get("format") == "csv":
         out = io.StringIO()
@@ -281,5 +311,5 @@ def organization_evaluation(request: HttpRequest, organization: Organization) ->
     return render(
         request,
         "backoffice/organization_evaluation.html",
-        _context(request, organization, metrics=metrics),
+        _context(request, organization, metrics=metrics, year=timezone.localdate().year),
     )

@@ -423,3 +423,52 @@ def organization_metrics(*, organization: Any, user: Any) -> dict[str, Any]:
         "contributions": sum(r["contributions"] for r in rows),
         "visitors": sum(r["visitors"] for r in rows),
     }
+
+
+def barometer_answers(*, process: Process) -> list[dict[str, Any]]:
+    """The answers of a barometer wave as records `palabre barometer` pools (codes, not
+    labels; no respondent identity: a hashed id per response)."""
+    import hashlib
+
+    from django.conf import settings
+
+    from palabre.questionnaires.models import Response
+    from palabre_analysis.barometer import ANSWER_KIND, SCHEMA_VERSION, WAVE_QUESTIONS
+
+    year = int(process.slug.rsplit("-", 1)[-1]) if process.slug[-4:].isdigit() else None
+    by_text = {
+        text: (key, {label: code for code, label in choices})
+        for key, (_kind, text, choices) in WAVE_QUESTIONS.items()
+    }
+    records = []
+    responses = Response.objects.filter(process=process).prefetch_related(
+        "answers__question", "answers__selections__choice"
+    )
+    for response in responses:
+        values: dict[str, list[str]] = {}
+        for answer in response.answers.all():
+            if answer.question.text not in by_text:
+                continue
+            key, codes = by_text[answer.question.text]
+            values[key] = [
+                codes[s.choice.label] for s in answer.selections.all() if s.choice.label in codes
+            ]
+        if not values.get("type") or not values.get("band"):
+            continue
+        identity = f"{settings.PALABRE_BASE_URL}|{process.pk}|{response.pk}".encode()
+        records.append(
+            {
+                "schema_version": SCHEMA_VERSION,
+                "kind": ANSWER_KIND,
+                "record_id": hashlib.sha256(identity).hexdigest()[:24],
+                "year": year or response.created_at.year,
+                "organisation": {
+                    "type": values["type"][0],
+                    "population_band": values["band"][0],
+                },
+                "objectives": values.get("objectives", []),
+                "tools_contribute": values.get("tools_contribute", []),
+                "partners": values.get("partners", []),
+            }
+        )
+    return records

@@ -171,3 +171,36 @@ def sheet_save(*, process: Process, **fields: Any) -> Any:
         raise ValidationError({"partners": _("“None” cannot go with a partner.")})
     sheet, _created = EvaluationSheet.objects.update_or_create(process=process, defaults=fields)
     return sheet
+
+
+@transaction.atomic
+def barometer_wave_create(*, organization: Any, year: int, author: Any) -> Process:
+    """The barometer questionnaire for one year's wave, run by a network's organisation:
+    one answer per local government (the respondent answers for theirs)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from palabre.processes.services import process_create
+    from palabre.questionnaires import services as questionnaires
+    from palabre_analysis.barometer import WAVE_QUESTIONS
+
+    slug = f"barometre-{year}"
+    if Process.objects.filter(organization=organization, slug=slug).exists():
+        raise ValidationError(_("The barometer of this year already exists."))
+    process = process_create(
+        organization=organization,
+        template=Process.Template.QUESTIONNAIRE,
+        slug=slug,
+        title=f"Baromètre de la démocratie locale numérique — vague {year}",
+        question="Comment votre collectivité associe-t-elle ses habitants en ligne ?",
+        created_by=author,
+    )
+    for kind, text, choices in WAVE_QUESTIONS.values():
+        questionnaires.question_create(
+            process=process,
+            kind=kind,
+            text=text,
+            choices=[label for _code, label in choices],
+            required=kind == "single",
+        )
+    return process
