@@ -134,5 +134,7 @@ def test_organisation_figures_count_people_across_processes(client, org_a, agent
     page = client.get(url).content.decode()
     assert "2 personnes ont participé à au moins une démarche ; 1 à plus d’une." in page
     lines = client.get(url + "?format=csv").content.decode().splitlines()
-    assert lines[0] == "process,status,visitors,participants,contributors,contributions"
-    assert any(line.startswith("Seconde,published,0,2,2,2") for line in lines)
+    assert lines[0] == (
+        "process,status,visitors,participants,contributors,contributions,felt_heard"
+    )
+    assert "Seconde,published,0,2,2,2," in lines

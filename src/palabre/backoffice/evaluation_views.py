@@ -290,7 +290,15 @@ def organization_evaluation(request: HttpRequest, organization: Organization) ->
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(
-            ["process", "status", "visitors", "participants", "contributors", "contributions"]
+            [
+                "process",
+                "status",
+                "visitors",
+                "participants",
+                "contributors",
+                "contributions",
+                "felt_heard",
+            ]
         )
         for row in metrics["rows"]:
             writer.writerow(
@@ -301,6 +309,7 @@ def organization_evaluation(request: HttpRequest, organization: Organization) ->
                     row["participants"],
                     row["contributors"],
                     row["contributions"],
+                    "" if row["felt_heard"] is None else row["felt_heard"],
                 ]
             )
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")

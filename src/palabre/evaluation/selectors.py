@@ -414,6 +414,9 @@ def organization_metrics(*, organization: Any, user: Any) -> dict[str, Any]:
                 .distinct()
                 .count(),
                 "contributions": contributions.count(),
+                "felt_heard": (feedback_results(process=process)["questions"] or {})
+                .get("felt_heard", {})
+                .get("yes"),
             }
         )
     return {
