@@ -24,7 +24,7 @@ from palabre.budgets.forms import (
 from palabre.budgets.models import Budget, Envelope, PaperEntry, Project
 from palabre.contributions.selectors import mediation_session_open
 from palabre.core.forms import apply_validation_error
-from palabre.core.http import require_post
+from palabre.core.http import attachment, require_post
 from palabre.core.models import Channel
 from palabre.organizations.models import Organization
 from palabre.organizations.roles import Action
@@ -121,9 +121,7 @@ def budget_codes(request: HttpRequest, organization: Organization, slug: str) ->
     writer = csv.writer(out)
     writer.writerow(["code"])
     writer.writerows([code] for code in codes)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slug}-codes.csv"'
-    return response
+    return attachment(out.getvalue(), f"{slug}-codes.csv")
 
 
 @backoffice(Action.MANAGE_PROCESSES)

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from palabre.core.http import attachment
 from palabre.evaluation.selectors import (
     THRESHOLD,
     RecordUnavailable,
@@ -31,29 +32,22 @@ def process_evaluation(request: HttpRequest, organization: Organization, slug: s
     if request.GET.get("format") == "barometer":
         from palabre.evaluation.selectors import barometer_answers
 
-        response = HttpResponse(
+        return attachment(
             json.dumps(barometer_answers(process=process), ensure_ascii=False, indent=2),
-            content_type="application/json; charset=utf-8",
+            f"{slug}-reponses.json",
         )
-        response["Content-Disposition"] = f'attachment; filename="{slug}-reponses.json"'
-        return response
     if request.GET.get("format") == "record":
         try:
             record = evaluation_record(process=process)
         except RecordUnavailable as error:
             messages.error(request, str(error))
             return redirect(request.path)
-        response = HttpResponse(
-            json.dumps(record, ensure_ascii=False, indent=2),
-            content_type="application/json; charset=utf-8",
+        return attachment(
+            json.dumps(record, ensure_ascii=False, indent=2), f"{slug}-evaluation.json"
         )
-        response["Content-Disposition"] = f'attachment; filename="{slug}-evaluation.json"'
-        return response
     metrics = process_metrics(process=process)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(metrics_csv(metrics), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{slug}-indicateurs.csv"'
-        return response
+        return attachment(metrics_csv(metrics), f"{slug}-indicateurs.csv")
     peak = max((value for _day, value in metrics["daily"]), default=0) or 1
     bars = []
     for i, (day, value) in enumerate(metrics["daily"]):
@@ -312,11 +306,7 @@ def organization_evaluation(request: HttpRequest, organization: Organization) ->
                     "" if row["felt_heard"] is None else row["felt_heard"],
                 ]
             )
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="{organization.slug}-indicateurs.csv"'
-        )
-        return response
+        return attachment(out.getvalue(), f"{organization.slug}-indicateurs.csv")
     return render(
         request,
         "backoffice/organization_evaluation.html",

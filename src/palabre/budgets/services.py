@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from palabre.contributions import services as contribution_services
 from palabre.contributions.models import Contribution
 from palabre.contributions.rules import Activity, activity_closed_reason
+from palabre.core.formats import thousands
 from palabre.core.models import Channel
 from palabre.core.tasks import enqueue_on_commit
 from palabre.processes.models import Process
@@ -310,7 +311,7 @@ def selections_check(envelope: Envelope, selections: Selections) -> list[tuple[P
                     "Your choices cost %(total)s €, more than the envelope's %(amount)s €: "
                     "remove a project."
                 )
-                % {"total": _euros(total), "amount": _euros(envelope.amount)}
+                % {"total": thousands(total), "amount": thousands(envelope.amount)}
             )
     if method == Budget.Method.CUMULATIVE:
         if any(points < 1 for _project, points in choices):
@@ -326,10 +327,6 @@ def selections_check(envelope: Envelope, selections: Selections) -> list[tuple[P
         if ranks != list(range(1, len(choices) + 1)):
             raise ValidationError(_("Number your choices 1, 2, 3… without gaps or repeated ranks."))
     return choices
-
-
-def _euros(amount: int) -> str:
-    return f"{amount:,}".replace(",", "\u202f")
 
 
 def _eligibility_check(
@@ -395,9 +392,7 @@ def ballot_cast(
 ) -> Ballot:
     """Cast or change one's online ballot in an envelope (one per person and envelope)."""
     budget = envelope.budget
-    closed = activity_closed_reason(budget.process, Activity.VOTE)
-    if closed:
-        raise contribution_services.ActivityClosed(closed)
+    contribution_services.activity_check(budget.process, Activity.VOTE)
     if not budget.ballot_published_at:
         raise contribution_services.ActivityClosed(_("The ballot list is not published yet."))
     if voter is None or not voter.is_authenticated:
@@ -427,9 +422,7 @@ def ballot_cast(
 
 @transaction.atomic
 def ballot_withdraw(*, envelope: Envelope, voter: Any) -> bool:
-    closed = activity_closed_reason(envelope.budget.process, Activity.VOTE)
-    if closed:
-        raise contribution_services.ActivityClosed(closed)
+    contribution_services.activity_check(envelope.budget.process, Activity.VOTE)
     deleted, _detail = Ballot.objects.filter(envelope=envelope, voter=voter).delete()
     return bool(deleted)
 
@@ -511,9 +504,7 @@ def assisted_ballot_record(
     if session.organization_id != envelope.budget.process.organization_id:
         raise ValidationError(_("This process belongs to another local government."))
     _staff_ballot_check(envelope, mediator)
-    closed = activity_closed_reason(envelope.budget.process, Activity.VOTE)
-    if closed:
-        raise contribution_services.ActivityClosed(closed)
+    contribution_services.activity_check(envelope.budget.process, Activity.VOTE)
     if not confirmed:
         raise ValidationError(
             {"confirmed": _("Record the ballot once the person has checked their choices.")}

@@ -73,7 +73,8 @@ class ActivityClosed(ValidationError):
     """The calendar does not allow this now; the message says why, in French."""
 
 
-def _check_open(process: Process, activity: Any) -> None:
+def activity_check(process: Process, activity: Any) -> None:
+    """Raise ActivityClosed, with its French reason, unless `activity` is open now."""
     from .rules import activity_closed_reason
 
     reason = activity_closed_reason(process, activity)
@@ -81,7 +82,7 @@ def _check_open(process: Process, activity: Any) -> None:
         raise ActivityClosed(reason)
 
 
-def _existing_submission(process: Process, token: Any) -> Contribution | None:
+def existing_submission(process: Process, token: Any) -> Contribution | None:
     if token is None:
         return None
     return Contribution.objects.filter(process=process, submission_token=token).first()
@@ -125,10 +126,10 @@ def idea_submit(
     the map needs both coordinates, within the valid ranges."""
     from .rules import Activity
 
-    existing = _existing_submission(process, token)
+    existing = existing_submission(process, token)
     if existing is not None:
         return existing
-    _check_open(process, Activity.SUBMIT_IDEA)
+    activity_check(process, Activity.SUBMIT_IDEA)
     if theme is not None and theme.organization_id != process.organization_id:
         raise ValidationError({"theme": _("This theme belongs to another local government.")})
     if neighbourhood is not None and neighbourhood.organization_id != process.organization_id:
@@ -197,10 +198,10 @@ def comment_add(
     attached to the same comment)."""
     from .rules import Activity
 
-    existing = _existing_submission(idea.process, token)
+    existing = existing_submission(idea.process, token)
     if existing is not None:
         return existing
-    _check_open(idea.process, Activity.COMMENT)
+    activity_check(idea.process, Activity.COMMENT)
     parent = idea
     if reply_to is not None:
         if reply_to.process_id != idea.process_id:
@@ -227,10 +228,10 @@ def process_comment_add(
     replies are one level deep, like comments on ideas."""
     from .rules import Activity
 
-    existing = _existing_submission(process, token)
+    existing = existing_submission(process, token)
     if existing is not None:
         return existing
-    _check_open(process, Activity.DEBATE)
+    activity_check(process, Activity.DEBATE)
     parent = None
     if reply_to is not None:
         if reply_to.process_id != process.pk or reply_to.kind != Contribution.Kind.COMMENT:
@@ -253,7 +254,7 @@ def support_set(*, idea: Contribution, user: Any, supported: bool) -> int:
     from .models import Support
     from .rules import Activity
 
-    _check_open(idea.process, Activity.SUPPORT)
+    activity_check(idea.process, Activity.SUPPORT)
     if supported and idea.withdrawn_at is not None:
         raise ActivityClosed(_("This idea was withdrawn by its author."))
     if supported:
@@ -471,14 +472,14 @@ def assisted_idea_record(
     from .models import FollowUpContact
     from .rules import Activity
 
-    existing = _existing_submission(process, token)
+    existing = existing_submission(process, token)
     if existing is not None:
         return existing
     mediation_session_check(session=session, mediator=mediator)
     if session.organization_id != process.organization_id:
         raise ValidationError(_("This process belongs to another local government."))
     staff_entry_check(process=process, entered_by=mediator)
-    _check_open(process, Activity.SUBMIT_IDEA)
+    activity_check(process, Activity.SUBMIT_IDEA)
     if not consent:
         raise ValidationError(
             {"consent": _("Record a contribution only once the person has agreed to it.")}

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 
+def thousands(amount: int | None) -> str:
+    """12 500 — a narrow no-break space between thousands, as French typography wants (and
+    screen readers read as one number)."""
+    return f"{amount or 0:,}".replace(",", "\u202f")
+
+
 def euros(amount: int | None) -> str:
-    """12 500 € — a narrow no-break space between thousands, a no-break space before €,
-    as French typography wants (and screen readers read as one number)."""
-    return f"{amount or 0:,}".replace(",", "\u202f") + "\u00a0€"
+    """12 500 €, with a no-break space before the sign."""
+    return thousands(amount) + "\u00a0€"

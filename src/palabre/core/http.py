@@ -24,3 +24,19 @@ def require_post(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+    "pb": "text/plain; charset=utf-8",
+    "zip": "application/zip",
+}
+
+
+def attachment(content: str | bytes, filename: str) -> HttpResponse:
+    """A file to download; its type follows the extension of `filename`."""
+    extension = filename.rsplit(".", 1)[-1]
+    response = HttpResponse(content, content_type=CONTENT_TYPES[extension])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

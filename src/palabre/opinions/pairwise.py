@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from palabre.contributions import services as contribution_services
 from palabre.contributions.models import Contribution
-from palabre.contributions.rules import IDEA_TEMPLATES, Activity, activity_closed_reason
+from palabre.contributions.rules import IDEA_TEMPLATES, Activity
 from palabre.processes.models import Process
 from palabre_analysis import pairwise as engine
 
@@ -83,9 +83,7 @@ def pairwise_vote(
     reason: str = "",
 ) -> PairwiseVote:
     """Record one answer; the same form sent twice (same token) is recorded once."""
-    closed = activity_closed_reason(process, Activity.COMPARE)
-    if closed:
-        raise contribution_services.ActivityClosed(closed)
+    contribution_services.activity_check(process, Activity.COMPARE)
     if voter is None or not voter.is_authenticated:
         raise ValidationError(_("Sign in to compare ideas."))
     existing = PairwiseVote.objects.filter(token=token).first()
@@ -121,10 +119,8 @@ def pairwise_vote(
 def pairwise_idea_propose(*, process: Process, author: Any, title: str, token: Any = None) -> Any:
     """A participant adds an idea while comparing: it joins the pool once a moderator has
     read it."""
-    closed = activity_closed_reason(process, Activity.COMPARE)
-    if closed:
-        raise contribution_services.ActivityClosed(closed)
-    existing = contribution_services._existing_submission(process, token)
+    contribution_services.activity_check(process, Activity.COMPARE)
+    existing = contribution_services.existing_submission(process, token)
     if existing is not None:
         return existing
     text = " ".join(title.split())

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from palabre.contributions import services as contribution_services
 from palabre.contributions.models import Contribution
-from palabre.contributions.rules import Activity, activity_closed_reason
+from palabre.contributions.rules import Activity
 from palabre.core.tasks import enqueue_on_commit
 from palabre.processes.models import Process
 
@@ -113,12 +113,10 @@ def statements_from_ideas(*, process: Process, author: Any, source: Process, cou
 def statement_propose(*, process: Process, author: Any, text: str, token: Any = None) -> Any:
     """A participant proposes a statement: it waits for a moderator before being shown."""
     opinion_map = opinion_map_of(process)
-    existing = contribution_services._existing_submission(process, token)
+    existing = contribution_services.existing_submission(process, token)
     if existing is not None:
         return existing
-    closed = activity_closed_reason(process, Activity.SUBMIT_STATEMENT)
-    if closed:
-        raise contribution_services.ActivityClosed(closed)
+    contribution_services.activity_check(process, Activity.SUBMIT_STATEMENT)
     if not opinion_map.participants_may_propose:
         raise contribution_services.ActivityClosed(
             _("On this opinion map, only the local government adds statements.")
@@ -150,9 +148,7 @@ def vote_cast(*, statement: Contribution, voter: Any, value: int) -> Vote:
     One upsert (INSERT … ON CONFLICT UPDATE): two identical votes sent at once make one row.
     `statement` is checked as loaded by the caller (shown, of this process's map)."""
     process = statement.process
-    closed = activity_closed_reason(process, Activity.OPINION)
-    if closed:
-        raise contribution_services.ActivityClosed(closed)
+    contribution_services.activity_check(process, Activity.OPINION)
     if voter is None or not voter.is_authenticated:
         raise ValidationError(_("Sign in to vote."))
     if value not in Vote.Value.values:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from palabre.accounts.forms import AccountDeleteForm, ProfileForm
 from palabre.accounts.models import User
 from palabre.accounts.services import user_delete_account, user_export_data
+from palabre.core.http import attachment
 from palabre.organizations.permissions import organization_user_can
 from palabre.organizations.roles import Action
 from palabre.organizations.selectors import organizations_for_staff
@@ -46,10 +47,8 @@ def data_export(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         data = user_export_data(user=cast(User, request.user))
         payload = json.dumps(data, ensure_ascii=False, indent=2)
-        response = HttpResponse(payload, content_type="application/json; charset=utf-8")
         stamp = timezone.now().strftime("%Y-%m-%d")
-        response["Content-Disposition"] = f'attachment; filename="palabre-mes-donnees-{stamp}.json"'
-        return response
+        return attachment(payload, f"palabre-mes-donnees-{stamp}.json")
     return render(request, "accounts/data_export.html")
 
 

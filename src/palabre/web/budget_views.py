@@ -15,6 +15,7 @@ from palabre.budgets.forms import BallotForm
 from palabre.budgets.models import Budget, Envelope, InvitationCode, Project
 from palabre.core.formats import euros
 from palabre.core.forms import apply_validation_error
+from palabre.core.http import attachment
 from palabre.organizations.selectors import organization_get
 from palabre.processes.models import Process
 from palabre.processes.selectors import process_get_for_user
@@ -184,24 +185,16 @@ def budget_export(request: HttpRequest, org: str, slug: str, envelope_id: int) -
     if not selectors.results_visible_to(user=request.user, budget=budget):
         raise PermissionDenied(_("The results are published after the vote is counted."))
     envelope = get_object_or_404(Envelope, budget=budget, pk=envelope_id)
-    response = HttpResponse(
-        selectors.pb_export(envelope=envelope), content_type="text/plain; charset=utf-8"
+    return attachment(
+        selectors.pb_export(envelope=envelope), f"{budget.process.slug}-{envelope.pk}.pb"
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{budget.process.slug}-{envelope.pk}.pb"'
-    )
-    return response
 
 
 def budget_results_csv(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     budget = _budget(request, org, slug)
     if not selectors.results_visible_to(user=request.user, budget=budget):
         raise PermissionDenied(_("The results are published after the vote is counted."))
-    response = HttpResponse(
-        selectors.csv_export(budget=budget), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{budget.process.slug}-resultats.csv"'
-    return response
+    return attachment(selectors.csv_export(budget=budget), f"{budget.process.slug}-resultats.csv")
 
 
 def budget_ballots_csv(request: HttpRequest, org: str, slug: str, envelope_id: int) -> HttpResponse:
@@ -209,10 +202,7 @@ def budget_ballots_csv(request: HttpRequest, org: str, slug: str, envelope_id: i
     if not selectors.results_visible_to(user=request.user, budget=budget):
         raise PermissionDenied(_("The results are published after the vote is counted."))
     envelope = get_object_or_404(Envelope, budget=budget, pk=envelope_id)
-    response = HttpResponse(
-        selectors.ballots_csv(envelope=envelope), content_type="text/csv; charset=utf-8"
+    return attachment(
+        selectors.ballots_csv(envelope=envelope),
+        f"{budget.process.slug}-{envelope.pk}-bulletins.csv",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{budget.process.slug}-{envelope.pk}-bulletins.csv"'
-    )
-    return response

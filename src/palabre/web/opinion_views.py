@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from palabre.contributions.rules import Activity, activity_closed_reason
 from palabre.core.forms import apply_validation_error
-from palabre.core.http import require_post
+from palabre.core.http import attachment, require_post
 from palabre.opinions import selectors, services
 from palabre.opinions.forms import StatementForm
 from palabre.opinions.models import OpinionMap, Vote
@@ -142,8 +142,6 @@ def opinion_results(request: HttpRequest, org: str, slug: str) -> HttpResponse:
 
 def opinion_export(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     opinion_map = _opinion_map(request, org, slug)
-    response = HttpResponse(
-        selectors.polis_export(opinion_map=opinion_map), content_type="application/zip"
+    return attachment(
+        selectors.polis_export(opinion_map=opinion_map), f"{opinion_map.process.slug}-polis.zip"
     )
-    response["Content-Disposition"] = f'attachment; filename="{opinion_map.process.slug}-polis.zip"'
-    return response

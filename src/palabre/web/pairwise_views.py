@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from palabre.contributions.rules import IDEA_TEMPLATES, Activity, activity_closed_reason
-from palabre.core.http import require_post
+from palabre.core.http import attachment, require_post
 from palabre.opinions import pairwise
 from palabre.opinions.models import PairwiseSurvey, PairwiseVote
 from palabre.organizations.selectors import organization_get
@@ -128,17 +128,10 @@ def ranking_export(request: HttpRequest, org: str, slug: str, fmt: str) -> HttpR
     if fmt not in {"csv", "json"}:
         raise Http404(_("This file does not exist."))
     if fmt == "csv":
-        response = HttpResponse(
-            pairwise.ranking_csv(survey=survey), content_type="text/csv; charset=utf-8"
-        )
+        content = pairwise.ranking_csv(survey=survey)
     else:
         view = pairwise.ranking_view(survey=survey) or {}
         view.pop("computed_at", None)
-        response = HttpResponse(
-            json.dumps(view, ensure_ascii=False, indent=2),
-            content_type="application/json; charset=utf-8",
-        )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{survey.process.slug}-classement.{fmt}"'
-    )
+        content = json.dumps(view, ensure_ascii=False, indent=2)
+    response = attachment(content, f"{survey.process.slug}-classement.{fmt}")
     return response
