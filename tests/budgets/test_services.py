@@ -212,7 +212,7 @@ def test_merge_carries_ideas_and_supports_and_is_logged(pb, agent_a, citizen):
     b.refresh_from_db()
     assert b.status == "merged" and b.merged_into == a
     assert set(a.ideas.all()) == {one, two}
-    assert selectors.supporters_of(project=a) == 2
+    assert selectors.projects_of(budget=budget).get(pk=a.pk).supports == 2  # distinct people
     assert [e.kind for e in b.events.all()][-1] == "merged"
 
 

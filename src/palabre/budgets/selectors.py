@@ -16,7 +16,6 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 import palabre_analysis
-from palabre.contributions.models import Support
 from palabre.contributions.rules import Activity, activity_closed_reason
 from palabre.organizations.permissions import organization_user_can
 from palabre.organizations.roles import Action
@@ -259,15 +258,6 @@ def works_of(*, budget: Budget) -> QuerySet[Project]:
         Project.objects.filter(pk__in=funded)
         .select_related("envelope")
         .prefetch_related(Prefetch("work_updates", queryset=WorkUpdate.objects.all()))
-    )
-
-
-def supporters_of(*, project: Project) -> int:
-    return (
-        Support.objects.filter(contribution__in=project.ideas.all())
-        .values("user")
-        .distinct()
-        .count()
     )
 
 
