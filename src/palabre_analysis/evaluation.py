@@ -114,3 +114,28 @@ def coherence(result: Mapping[str, Any], texts: Sequence[str], *, top_n: int = 5
         "diversity": round(len(set(all_words)) / len(all_words), 4) if all_words else None,
         "n_topics": len(top),
     }
+
+
+def coder_agreement(first: Mapping[str, str], second: Mapping[str, str]) -> dict[str, Any]:
+    """Agreement between two coders who coded the same contributions blind (id → code; an
+    empty code is a code too: "none of these"). Cohen's kappa corrects the observed agreement
+    for the agreement expected by chance from each coder's own distribution; by the usual
+    reading (Landis and Koch) 0.61–0.80 is substantial, above 0.80 almost perfect.
+    Only contributions coded by both count; `disagreements` lists the ids coded differently."""
+    ids = sorted(first.keys() & second.keys())
+    n = len(ids)
+    if n == 0:
+        return {"n": 0, "observed": None, "expected": None, "kappa": None, "disagreements": []}
+    a = [first[i] for i in ids]
+    b = [second[i] for i in ids]
+    observed = sum(1 for x, y in zip(a, b, strict=True) if x == y) / n
+    count_a, count_b = Counter(a), Counter(b)
+    expected = sum(count_a[c] * count_b[c] for c in count_a.keys() | count_b.keys()) / (n * n)
+    kappa = 1.0 if expected == 1.0 else (observed - expected) / (1.0 - expected)
+    return {
+        "n": n,
+        "observed": round(observed, 4),
+        "expected": round(expected, 4),
+        "kappa": round(kappa, 4),
+        "disagreements": [i for i, x, y in zip(ids, a, b, strict=True) if x != y],
+    }

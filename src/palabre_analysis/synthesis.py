@@ -368,3 +368,84 @@ class Synthesizer:
             "sets a topic apart, taken from the texts; the quotes are chosen to cover the "
             "topic. The same file with the same settings always gives the same result."
         ).format(**n)
+
+
+def top_topics_of(result: Mapping[str, Any]) -> dict[str, str | None]:
+    """Contribution id → its top-level topic id (a sub-topic's parent), None if unclassified."""
+    parent_of = {t["id"]: (t.get("parent") or t["id"]) for t in result.get("topics", [])}
+    return {
+        a["id"]: (parent_of.get(a["topic"]) if a.get("topic") else None)
+        for a in result.get("assignments", [])
+    }
+
+
+def match_topics(
+    previous: Mapping[str, str | None], current: Mapping[str, str | None], *, min_share: float = 0.3
+) -> dict[str, str]:
+    """Pair the topics of two partitions of (mostly) the same contributions: current topic id →
+    previous topic id, greedily by shared contributions, each topic used once; a pair needs a
+    Jaccard index of at least `min_share`. Works on any two `id → topic` mappings."""
+    members_prev: dict[str, set[str]] = defaultdict(set)
+    members_cur: dict[str, set[str]] = defaultdict(set)
+    for cid, topic in previous.items():
+        if topic is not None:
+            members_prev[topic].add(cid)
+    for cid, topic in current.items():
+        if topic is not None:
+            members_cur[topic].add(cid)
+    shared: Counter[tuple[str, str]] = Counter()
+    for cid, topic in current.items():
+        before = previous.get(cid)
+        if topic is not None and before is not None:
+            shared[(topic, before)] += 1
+    pairs: dict[str, str] = {}
+    used: set[str] = set()
+    for (cur, prev), n in sorted(shared.items(), key=lambda item: (-item[1], item[0])):
+        if cur in pairs or prev in used:
+            continue
+        union = len(members_cur[cur] | members_prev[prev])
+        if union and n / union >= min_share:
+            pairs[cur] = prev
+            used.add(prev)
+    return pairs
+
+
+def compare_results(previous: Mapping[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
+    """What moved between two runs: contributions added or gone, topics that appeared,
+    disappeared or kept (matched by shared contributions), and how many contributions present
+    in both runs changed topic. Top-level topics only."""
+    before, after = top_topics_of(previous), top_topics_of(current)
+    pairs = match_topics(before, after)
+    label_prev = {t["id"]: t["label"] for t in previous.get("topics", [])}
+    label_cur = {t["id"]: t["label"] for t in current.get("topics", [])}
+    size_prev = Counter(t for t in before.values() if t is not None)
+    size_cur = Counter(t for t in after.values() if t is not None)
+    common = before.keys() & after.keys()
+    moved = 0
+    for cid in common:
+        topic = after[cid]
+        if (pairs.get(topic) if topic is not None else None) != before[cid]:
+            moved += 1
+    rows = [
+        {
+            "previous": label_prev.get(pairs[t]) if t in pairs else None,
+            "current": label_cur.get(t, t),
+            "size": [size_prev.get(pairs[t], 0) if t in pairs else 0, n],
+        }
+        for t, n in size_cur.most_common()
+    ]
+    matched = set(pairs.values())
+    rows += [
+        {"previous": label_prev.get(t, t), "current": None, "size": [n, 0]}
+        for t, n in size_prev.most_common()
+        if t not in matched
+    ]
+    return {
+        "n_input": [previous.get("n_input", len(before)), current.get("n_input", len(after))],
+        "n_common": len(common),
+        "n_new": len(after.keys() - before.keys()),
+        "n_gone": len(before.keys() - after.keys()),
+        "n_moved": moved,
+        "share_moved": round(moved / len(common), 4) if common else 0.0,
+        "topics": rows,
+    }

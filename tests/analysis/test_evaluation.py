@@ -97,3 +97,20 @@ def test_quality_on_hand_labelled_grand_debat_answers(shared_data):
     assert report["agreement"]["nmi"] >= 0.38
     assert report["agreement"]["ari"] >= 0.15
     assert report["agreement"]["per_label"]["vitesse"]["f1"] >= 0.8
+
+
+def test_coder_agreement_is_cohens_kappa():
+    from sklearn.metrics import cohen_kappa_score
+
+    from palabre_analysis.evaluation import coder_agreement
+
+    first = {str(i): c for i, c in enumerate("aabbccaabbcc")}
+    second = {str(i): c for i, c in enumerate("aabbcbaacbcc")}
+    second["extra"] = "a"  # coded by one coder only: not counted
+    result = coder_agreement(first, second)
+    assert result["n"] == 12
+    expected = cohen_kappa_score(list("aabbccaabbcc"), list("aabbcbaacbcc"))
+    assert abs(result["kappa"] - expected) < 1e-4
+    assert result["disagreements"] == ["5", "8"]
+    assert coder_agreement({}, {})["kappa"] is None
+    assert coder_agreement({"1": "a"}, {"1": "a"})["kappa"] == 1.0

@@ -212,3 +212,27 @@ def test_demo_representativeness_with_reweighted_results(tmp_path, client):
     assert feedback_results(process=process)["respondents"] == 60
     load_demo(tmp_path / "absent")  # idempotent
     assert representativeness(process=process)["answered"] == described
+
+
+def test_demo_restitution_closes_the_loop(tmp_path):
+    from palabre.opendata.selectors import dataset_latest
+    from palabre.processes.models import Process
+    from palabre.synthesis.models import Answer, Synthesis
+    from palabre.synthesis.selectors import outcomes_of
+
+    load_demo(tmp_path / "absent")
+    demarches = Process.objects.get(slug="simplifier-vos-demarches")
+    synthesis = Synthesis.objects.get(process=demarches, status="published")
+    statements = [s for section in synthesis.sections.all() for s in section.statements.all()]
+    assert statements and all(s.evidence.exists() for s in statements)
+    assert Answer.objects.filter(process=demarches).count() >= 2
+    assert dataset_latest(process=demarches) is not None
+    louise = User.objects.get(email="habitante@ville-de-demo.fr")
+    outcomes = outcomes_of(Contribution.objects.filter(author=louise))
+    assert len(outcomes) == 2 and all(o.answer for o in outcomes)
+    assert any(o.statements for o in outcomes)
+    idees = Process.objects.get(slug="idees-pour-nos-quartiers")
+    assert Synthesis.objects.get(process=idees, status="draft").comments_until
+    before = Synthesis.objects.count()
+    load_demo(tmp_path / "absent")
+    assert Synthesis.objects.count() == before

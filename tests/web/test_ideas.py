@@ -135,7 +135,9 @@ def test_idea_list_queries_do_not_grow_with_ideas(
         idea = idea_submit(process=published_a, author=author, title=f"Idée {i}", body="x")
         Support.objects.create(contribution=idea, user=author)
     client.force_login(author)
-    with django_assert_max_num_queries(31):  # constant: follows, unread count, debate included
+    with django_assert_max_num_queries(
+        32
+    ):  # constant: follows, unread count, debate, restitution links
         assert client.get(url("process_detail", published_a)).status_code == 200
 
 

@@ -161,7 +161,9 @@ def test_pages_use_a_bounded_number_of_queries(
         make_contribution(published_a, kind="comment", body="Avis", parent=idea, stance="for")
     for i in range(8):
         make_process(org_a, title=f"Démarche {i}")
-    with django_assert_max_num_queries(26):  # constant: no query per contribution
+    with django_assert_max_num_queries(
+        27
+    ):  # constant: no query per contribution (+1: restitution links)
         client.get(reverse("process_detail", args=[org_a.slug, published_a.slug]))
     with django_assert_max_num_queries(12):
         client.get(reverse("process_list", args=[org_a.slug]))

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import budget_views, entry_views, evaluation_views, opinion_views, questionnaire_views, views
+from . import (
+    budget_views,
+    entry_views,
+    evaluation_views,
+    opinion_views,
+    questionnaire_views,
+    synthesis_views,
+    views,
+)
 
 app_name = "backoffice"
 
@@ -78,7 +86,48 @@ urlpatterns = [
         budget_views.budget_ballot_entry,
         name="budget_ballot_entry",
     ),
+    path("demarches/<slug:slug>/analyse/", synthesis_views.runs, name="synthesis_runs"),
+    path(
+        "demarches/<slug:slug>/analyse/<int:run_id>/",
+        synthesis_views.run_detail,
+        name="synthesis_run",
+    ),
+    path(
+        "demarches/<slug:slug>/synthese/espace/",
+        synthesis_views.workspace,
+        name="synthesis_workspace",
+    ),
+    path(
+        "demarches/<slug:slug>/synthese/espace/themes/<int:pk>/",
+        synthesis_views.topic_detail,
+        name="synthesis_topic",
+    ),
+    path(
+        "demarches/<slug:slug>/synthese/espace/non-classees/",
+        synthesis_views.topic_detail,
+        name="synthesis_unclassified",
+    ),
+    path(
+        "demarches/<slug:slug>/synthese/redaction/", synthesis_views.write, name="synthesis_write"
+    ),
+    path(
+        "demarches/<slug:slug>/donnees-ouvertes/",
+        synthesis_views.opendata_publish,
+        name="opendata_publish",
+    ),
+    path(
+        "demarches/<slug:slug>/synthese/double-codage/",
+        synthesis_views.double_coding,
+        name="double_coding",
+    ),
+    path(
+        "demarches/<slug:slug>/synthese/double-codage/<int:pk>/",
+        synthesis_views.coding_sample,
+        name="coding_sample",
+    ),
+    path("demarches/<slug:slug>/reponses/", synthesis_views.answers, name="synthesis_answers"),
     path("demarches/<slug:slug>/carte/", opinion_views.opinion_map_edit, name="opinion_map"),
+    path("grille-de-codage/", synthesis_views.codebook, name="codebook"),
     path("chiffres/", evaluation_views.organization_evaluation, name="organization_evaluation"),
     path("mediation/", entry_views.mediation, name="mediation"),
     path("mediation/terminer/", entry_views.mediation_end, name="mediation_end"),

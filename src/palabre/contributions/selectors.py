@@ -246,13 +246,18 @@ CORPUS_COLUMNS = (
 )
 
 
-def corpus_rows(*, user: Any, process: Process) -> Iterator[dict[str, str]]:
+def corpus_rows(
+    *, user: Any, process: Process, published_only: bool = False
+) -> Iterator[dict[str, str]]:
     """The whole corpus of a process, every channel, one row per contribution, with the
     segment columns the analysis engine reads (`palabre synthesize export.csv --segment …`).
-    No e-mail, no name: only what the analysis needs."""
+    No e-mail, no name: only what the analysis needs. `published_only` leaves out hidden,
+    withdrawn and held contributions (what the web app's analysis reads)."""
+    qs = contributions_visible_to(user=user, process=process)
+    if published_only:
+        qs = qs.filter(is_hidden=False, withdrawn_at__isnull=True, held_at__isnull=True)
     qs = (
-        contributions_visible_to(user=user, process=process)
-        .select_related("phase", "theme", "neighbourhood", "author")
+        qs.select_related("phase", "theme", "neighbourhood", "author")
         .annotate(n_supports=Count("supports", distinct=True))
         .order_by("pk")
     )

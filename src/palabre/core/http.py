@@ -31,6 +31,11 @@ CONTENT_TYPES = {
     "json": "application/json; charset=utf-8",
     "pb": "text/plain; charset=utf-8",
     "zip": "application/zip",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "geojson": "application/geo+json",
+    "md": "text/markdown; charset=utf-8",
+    "txt": "text/plain; charset=utf-8",
 }
 
 

@@ -128,7 +128,7 @@ def _moment(phase: Phase | None, index: int, total: int) -> dt.datetime:
 
 @transaction.atomic
 def load_demo(
-    shared_data: Path | None = None, *, answers_limit: int = 1500, proposals_limit: int = 60
+    shared_data: Path | None = None, *, answers_limit: int = 3000, proposals_limit: int = 60
 ) -> DemoReport:
     shared = shared_data if shared_data and shared_data.is_dir() else None
     report = DemoReport()
@@ -514,6 +514,15 @@ def load_demo(
         voters[:150],
         spec=real_statements(sources.republique_numerique_statements(shared)),
         camps=(0.6, 0.4),
+    )
+    from .synthesis import restitution_demo
+
+    restitution_demo(
+        demarches,
+        idees,
+        people["analyste@ville-de-demo.fr"],
+        people["elue@ville-de-demo.fr"],
+        people["habitante@ville-de-demo.fr"],
     )
     report.processes = Process.objects.filter(organization__in=[ville, val]).count()
     return report

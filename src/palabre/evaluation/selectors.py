@@ -111,6 +111,8 @@ def process_metrics(*, process: Process) -> dict[str, Any]:
         held=Count("pk", filter=Q(held_at__isnull=False)),
     )
     moderation["reports"] = Report.objects.filter(contribution__process=process).count()
+    from palabre.synthesis.selectors import answer_delays
+
     return {
         "visitors": visitors,
         "page_views": page_views,
@@ -132,6 +134,7 @@ def process_metrics(*, process: Process) -> dict[str, Any]:
         "by_neighbourhood": _suppress(by("neighbourhood__name")),
         "by_participant_type": _suppress(by_type),
         "moderation": moderation,
+        "answers": answer_delays(process=process),
     }
 
 
@@ -157,6 +160,7 @@ def metrics_csv(metrics: dict[str, Any]) -> str:
         "by_neighbourhood",
         "by_participant_type",
         "moderation",
+        "answers",
     ):
         for name, value in metrics[group].items():
             writer.writerow([group, name, "" if value is None else value])
@@ -223,7 +227,7 @@ def evaluation_record(*, process: Process) -> dict[str, Any]:
             "contributors": metrics["contributors"],
             "contributions": metrics["contributions"],
             "by_channel": by_channel,
-            "days_to_answer": None,
+            "days_to_answer": metrics["answers"]["median_days"],
         },
         "representativeness": _record_representativeness(process),
         "feedback": _record_feedback(process),

@@ -64,6 +64,8 @@ class Notification(models.Model):
         COMMENT_ON_MY_IDEA = "comment_on_my_idea", _("Comment on your idea")
         REPLY_TO_MY_COMMENT = "reply_to_my_comment", _("Reply to your comment")
         COMMENT_ON_FOLLOWED = "comment_on_followed", _("Comment on an idea you follow")
+        SYNTHESIS_PUBLISHED = "synthesis_published", _("The synthesis is published")
+        ANSWER_GIVEN = "answer_given", _("An answer about your contribution")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

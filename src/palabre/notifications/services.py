@@ -210,3 +210,60 @@ def digest_send(*, now: dt.datetime | None = None) -> int:
         send_digest_email.enqueue(user_id, now.isoformat())
         count += 1
     return count
+
+
+def _outcome_emails(contributions: Any, kind: str) -> None:
+    """Paper and assisted contributions whose author left an e-mail address for the follow-up."""
+    from palabre.contributions.models import FollowUpContact
+
+    from .tasks import send_outcome_email
+
+    for contact_id in FollowUpContact.objects.filter(contribution__in=contributions).values_list(
+        "pk", flat=True
+    ):
+        enqueue_on_commit(send_outcome_email, contact_id, kind)
+
+
+def on_synthesis_published(sender: Any, synthesis: Any, **kwargs: Any) -> None:
+    """Every contributor of the process hears that the synthesis is out, with a link to what
+    became of their own contributions; paper and assisted contributors who left an address get
+    an e-mail."""
+    published = Contribution.objects.filter(
+        process=synthesis.process_id, is_hidden=False, withdrawn_at__isnull=True
+    )
+    authors = set(
+        published.filter(author__isnull=False).values_list("author", flat=True).distinct()
+    )
+    with transaction.atomic():
+        notify(
+            recipients=dict.fromkeys(authors, Notification.Kind.SYNTHESIS_PUBLISHED),
+            process=synthesis.process,
+        )
+        _outcome_emails(published, Notification.Kind.SYNTHESIS_PUBLISHED)
+
+
+def on_answer_given(sender: Any, answer: Any, **kwargs: Any) -> None:
+    """The authors concerned hear about an answer: the proposal's author (and its followers),
+    or the authors of every contribution in the topic."""
+    from palabre.synthesis.models import Assignment
+    from palabre.synthesis.selectors import contributors_of_topic, topic_tree_ids
+
+    if answer.contribution_id:
+        concerned = Contribution.objects.filter(pk=answer.contribution_id)
+        recipients = _followers(idea=answer.contribution_id)
+        if answer.contribution.author_id:
+            recipients.add(answer.contribution.author_id)
+    else:
+        concerned = Contribution.objects.filter(
+            pk__in=Assignment.objects.filter(topic__in=topic_tree_ids(answer.topic)).values(
+                "contribution"
+            )
+        )
+        recipients = contributors_of_topic(topic=answer.topic)
+    with transaction.atomic():
+        notify(
+            recipients=dict.fromkeys(recipients, Notification.Kind.ANSWER_GIVEN),
+            process=answer.process,
+            contribution=answer.contribution,
+        )
+        _outcome_emails(concerned, Notification.Kind.ANSWER_GIVEN)

@@ -21,6 +21,11 @@ def _absolute(path: str) -> str:
 def notification_url(notification: Notification) -> str:
     process = notification.process
     org = process.organization.slug
+    if notification.kind in (
+        Notification.Kind.SYNTHESIS_PUBLISHED,
+        Notification.Kind.ANSWER_GIVEN,
+    ):
+        return reverse("accounts:contributions")
     contribution = notification.contribution
     idea = contribution.idea if contribution is not None else None
     if idea is not None:
@@ -95,3 +100,43 @@ def send_digest_email(user_id: int, until: str) -> None:
     Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
         emailed_at=timezone.now()
     )
+
+
+@task()
+def send_outcome_email(contact_id: int, kind: str) -> None:
+    """Tell a person who contributed on paper or with a mediator, and left an e-mail address
+    for that, what became of their contribution (no account: no unsubscribe link needed, the
+    address is used for this process only and deleted when it is archived)."""
+    from palabre.contributions.models import Contribution, FollowUpContact
+    from palabre.synthesis.selectors import outcomes_of
+
+    contact = (
+        FollowUpContact.objects.select_related("contribution__process__organization")
+        .filter(pk=contact_id)
+        .first()
+    )
+    if contact is None:
+        return
+    contribution = contact.contribution
+    outcome = outcomes_of(Contribution.objects.filter(pk=contribution.pk))[0]
+    process = contribution.process
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "kind": kind,
+            "outcome": outcome,
+            "process": process,
+            "organization": process.organization,
+            "url": _absolute(
+                reverse(
+                    "synthesis_public"
+                    if kind == Notification.Kind.SYNTHESIS_PUBLISHED
+                    else "decisions",
+                    kwargs={"org": process.organization.slug, "slug": process.slug},
+                )
+            ),
+        }
+        subject = render_to_string("notifications/email/outcome_subject.txt", context)
+        body = render_to_string("notifications/email/outcome_body.txt", context)
+    EmailMultiAlternatives(
+        " ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [contact.email]
+    ).send()

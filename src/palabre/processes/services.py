@@ -137,6 +137,10 @@ def process_set_status(*, process: Process, status: str) -> Process:
     if status == Process.Status.PUBLISHED and process.published_at is None:
         process.published_at = timezone.now()
     process.save(update_fields=["status", "published_at", "updated_at"])
+    if status == Process.Status.CLOSED:
+        from .signals import process_closed
+
+        transaction.on_commit(lambda: process_closed.send(sender=Process, process=process))
     if status == Process.Status.ARCHIVED:
         from .signals import process_archived
 

@@ -8,3 +8,6 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 process_archived = Signal()
+
+#: sent on commit when a process is closed (open data is published then).
+process_closed = Signal()

@@ -5,10 +5,12 @@ from . import (
     idea_views,
     meeting_views,
     notification_views,
+    opendata_views,
     opinion_views,
     pairwise_views,
     profile_views,
     questionnaire_views,
+    synthesis_views,
     views,
 )
 
@@ -16,6 +18,25 @@ urlpatterns = [
     path("", views.organization_home, name="organization_home"),
     path("demarches/", views.process_list, name="process_list"),
     path("demarches/<slug:slug>/", views.process_detail, name="process_detail"),
+    path(
+        "demarches/<slug:slug>/synthese/", synthesis_views.synthesis_public, name="synthesis_public"
+    ),
+    path(
+        "demarches/<slug:slug>/synthese/pdf/", synthesis_views.synthesis_pdf, name="synthesis_pdf"
+    ),
+    path(
+        "demarches/<slug:slug>/synthese/projet/",
+        synthesis_views.synthesis_draft,
+        name="synthesis_draft",
+    ),
+    path("donnees/", opendata_views.organization_datasets, name="opendata_list"),
+    path("donnees/<slug:slug>/", opendata_views.dataset_detail, name="opendata_detail"),
+    path(
+        "donnees/<slug:slug>/<str:name>",
+        opendata_views.dataset_download,
+        name="opendata_file",
+    ),
+    path("demarches/<slug:slug>/decisions/", synthesis_views.decisions, name="decisions"),
     path("demarches/<slug:slug>/idees/nouvelle/", idea_views.idea_create, name="idea_create"),
     path("demarches/<slug:slug>/idees/<int:pk>/", idea_views.idea_detail, name="idea_detail"),
     path(

@@ -82,6 +82,28 @@ def process_list(request: HttpRequest, org: str) -> HttpResponse:
     )
 
 
+def _restitution(process: Process) -> dict[str, bool]:
+    """Which restitution pages the process has: synthesis, answers, open data (one query)."""
+    from django.db.models import Exists, OuterRef
+
+    from palabre.opendata.models import Dataset
+    from palabre.synthesis.models import Answer, Synthesis
+
+    row = (
+        Process.objects.filter(pk=process.pk)
+        .annotate(
+            has_synthesis=Exists(
+                Synthesis.objects.filter(process=OuterRef("pk"), status=Synthesis.Status.PUBLISHED)
+            ),
+            has_answers=Exists(Answer.objects.filter(process=OuterRef("pk"))),
+            has_open_data=Exists(Dataset.objects.filter(process=OuterRef("pk"))),
+        )
+        .values("has_synthesis", "has_answers", "has_open_data")
+        .first()
+    )
+    return {key.removeprefix("has_"): bool(value) for key, value in (row or {}).items()}
+
+
 def process_detail(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     organization = organization_get(slug=org)
     process = process_get_for_user(user=request.user, organization=organization, slug=slug)
@@ -134,6 +156,7 @@ def process_detail(request: HttpRequest, org: str, slug: str) -> HttpResponse:
             "questionnaire": questionnaire,
             "budget": budget,
             "feedback_open": _feedback_open(process),
+            "restitution": _restitution(process),
             "organization": organization,
             "process": process,
             "phases": process.phases.all(),

@@ -11,7 +11,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--shared-data", type=Path, default=None)
-        parser.add_argument("--answers", type=int, default=1500)
+        parser.add_argument("--answers", type=int, default=3000)
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = load_demo(

@@ -1,0 +1,596 @@
+"""Back-office of the synthesis: analysis runs, the workspace (topics and their contributions),
+writing the synthesis with its evidence, and the public answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from palabre.accounts.models import User
+from palabre.contributions.models import Contribution
+from palabre.core.forms import apply_validation_error
+from palabre.core.http import require_post
+from palabre.organizations.models import Organization
+from palabre.organizations.permissions import organization_user_can
+from palabre.organizations.roles import Action
+from palabre.processes.models import Process
+from palabre.processes.selectors import process_get_for_user
+from palabre.synthesis import coding, restitution, selectors, services
+from palabre.synthesis.forms import (
+    AnswerForm,
+    CodebookCategoryForm,
+    CodebookImportForm,
+    ContributionsActionForm,
+    MergeForm,
+    RenameForm,
+    RunForm,
+    SampleForm,
+    SectionForm,
+    StatementForm,
+    SynthesisForm,
+)
+from palabre.synthesis.models import (
+    AnalysisRun,
+    Answer,
+    Assignment,
+    CodebookCategory,
+    CodingSample,
+    Section,
+    Statement,
+    Topic,
+)
+
+from .views import _context, backoffice
+
+
+def _process(request: HttpRequest, organization: Organization, slug: str) -> Process:
+    return process_get_for_user(user=request.user, organization=organization, slug=slug)
+
+
+@backoffice(Action.ANALYSE)
+def runs(request: HttpRequest, organization: Organization, slug: str) -> HttpResponse:
+    process = _process(request, organization, slug)
+    form = RunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.run_start(
+                process=process,
+                user=request.user,
+                n_topics=form.cleaned_data["n_topics"] or "auto",
+                random_state=form.cleaned_data["random_state"],
+                codebook=form.cleaned_data["codebook"],
+            )
+            messages.success(request, _("The analysis has started; this page shows its progress."))
+            return redirect(request.path)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+    return render(
+        request,
+        "backoffice/synthesis_runs.html",
+        _context(
+            request,
+            organization,
+            process=process,
+            form=form,
+            runs=selectors.runs_of(process=process)[:20],
+            active=selectors.run_active(process=process),
+            n_contributions=Contribution.objects.filter(
+                process=process, is_hidden=False, withdrawn_at__isnull=True
+            ).count(),
+        ),
+    )
+
+
+@backoffice(Action.ANALYSE)
+def run_detail(
+    request: HttpRequest, organization: Organization, slug: str, run_id: int
+) -> HttpResponse:
+    process = _process(request, organization, slug)
+    run = get_object_or_404(AnalysisRun, process=process, pk=run_id)
+    result = run.result or {}
+    return render(
+        request,
+        "backoffice/synthesis_run.html",
+        _context(
+            request,
+            organization,
+            process=process,
+            run=run,
+            method=result.get("method", ""),
+            n_topics=sum(1 for t in result.get("topics", []) if not t.get("parent")),
+            n_voices=result.get("n_voices"),
+            n_set_aside=result.get("n_set_aside"),
+            unclassified=result.get("unclassified"),
+            codebook=result.get("codebook"),
+        ),
+    )
+
+
+@backoffice(Action.ANALYSE)
+def workspace(request: HttpRequest, organization: Organization, slug: str) -> HttpResponse:
+    process = _process(request, organization, slug)
+    choices = selectors.topic_choices(process=process)
+    merge_form = MergeForm(request.POST or None, topics=choices)
+    if request.method == "POST" and merge_form.is_valid():
+        target = get_object_or_404(Topic, process=process, pk=merge_form.cleaned_data["target"])
+        merged = Topic.objects.filter(process=process, pk__in=merge_form.cleaned_data["topics"])
+        moved = services.topics_merge(topics=merged, target=target, user=request.user)
+        messages.success(
+            request,
+            _("Merged into “%(label)s”: %(n)d contributions moved.")
+            % {"label": target.label, "n": moved},
+        )
+        return redirect(request.path)
+    return render(
+        request,
+        "backoffice/synthesis_workspace.html",
+        _context(
+            request,
+            organization,
+            process=process,
+            topics=selectors.topics_of(process=process),
+            unclassified=selectors.unclassified_count(process=process),
+            merge_form=merge_form,
+            journal=selectors.journal_of(process=process)[:30],
+            active=selectors.run_active(process=process),
+            has_run=selectors.runs_of(process=process).filter(status="done").exists(),
+        ),
+    )
+
+
+def _act(request: HttpRequest, process: Process, form: ContributionsActionForm) -> str:
+    data = form.cleaned_data
+    ids, user, action = data["ids"], request.user, data["action"]
+    target = (
+        get_object_or_404(Topic, process=process, pk=data["target"]) if data["target"] else None
+    )
+    if action == "move":
+        n = services.contributions_move(
+            process=process, contribution_ids=ids, target=target, user=user
+        )
+        return _("%(n)d contributions moved.") % {"n": n}
+    if action == "split":
+        topic = Topic.objects.get(pk=request.resolver_match.kwargs["pk"])  # type: ignore[union-attr]
+        new = services.topic_split(
+            topic=topic, contribution_ids=ids, label=data["label"], user=user
+        )
+        return _("New topic “%(label)s” made.") % {"label": new.label}
+    if action in ("pin", "unpin"):
+        services.quotes_pin(
+            process=process, contribution_ids=ids, pinned=action == "pin", user=user
+        )
+        return _("Quotes updated.")
+    if action in ("duplicate", "not_duplicate"):
+        original = None
+        if action == "duplicate":
+            original = Contribution.objects.filter(process=process, pk=data["original"]).first()
+            if original is None:
+                raise ValidationError(
+                    {"original": _("No contribution of this process has that number.")}
+                )
+        services.duplicates_mark(
+            process=process, contribution_ids=ids, original=original, user=user
+        )
+        return _("Duplicates updated.")
+    services.campaign_mark(
+        process=process, contribution_ids=ids, campaign=action == "campaign", user=user
+    )
+    return _("Campaigns updated.")
+
+
+@backoffice(Action.ANALYSE)
+def topic_detail(
+    request: HttpRequest, organization: Organization, slug: str, pk: int | None = None
+) -> HttpResponse:
+    process = _process(request, organization, slug)
+    topic = get_object_or_404(Topic, process=process, pk=pk) if pk else None
+    assignments = selectors.assignments_in(process=process, topic=topic)
+    page = Paginator(assignments, 50).get_page(request.GET.get("page"))
+    what = request.POST.get("what")
+    rename_form = RenameForm(
+        request.POST if what == "rename" else None,
+        initial={"label": topic.label, "version": topic.version} if topic else None,
+    )
+    action_form = ContributionsActionForm(
+        request.POST if what == "act" else None,
+        topics=selectors.topic_choices(process=process),
+        ids=[a.contribution_id for a in page.object_list]
+        if what != "act"
+        else [int(x) for x in request.POST.getlist("ids") if x.isdigit()],
+    )
+    if request.method == "POST":
+        try:
+            if what == "rename" and topic and rename_form.is_valid():
+                services.topic_rename(topic=topic, user=request.user, **rename_form.cleaned_data)
+                messages.success(request, _("The topic is renamed."))
+                return redirect(request.get_full_path())
+            if what == "act" and action_form.is_valid():
+                messages.success(request, _act(request, process, action_form))
+                return redirect(request.get_full_path())
+        except ValidationError as error:
+            apply_validation_error(rename_form if what == "rename" else action_form, error)
+    return render(
+        request,
+        "backoffice/synthesis_topic.html",
+        _context(
+            request,
+            organization,
+            process=process,
+            topic=topic,
+            page=page,
+            rename_form=rename_form,
+            action_form=action_form,
+            journal=selectors.journal_of(process=process, topic=topic)[:20] if topic else [],
+        ),
+    )
+
+
+def _candidates(section: Section) -> list[tuple[int, str]]:
+    """Contributions offered as evidence for a section: its topic's quotes first."""
+    if section.topic_id is None:
+        return []
+    topic_ids = [section.topic_id, *section.topic.children.values_list("pk", flat=True)]  # type: ignore[union-attr]
+    rows = (
+        Assignment.objects.filter(topic__in=topic_ids, contribution__is_hidden=False)
+        .select_related("contribution")
+        .order_by("-pinned", "-score", "contribution_id")[:30]
+    )
+    return [
+        (a.contribution_id, f"n° {a.contribution_id} — {a.contribution.body[:160]}") for a in rows
+    ]
+
+
+@backoffice(Action.ANALYSE)
+def write(request: HttpRequest, organization: Organization, slug: str) -> HttpResponse:
+    process = _process(request, organization, slug)
+    draft = restitution.draft_get_or_create(process=process)
+    what = request.POST.get("what", "")
+    topics = selectors.topic_choices(process=process)
+    settings_form = SynthesisForm(request.POST if what == "settings" else None, instance=draft)
+    section_form = SectionForm(
+        request.POST if what == "section" else None, topics=topics, prefix="section"
+    )
+    sections = selectors.document_of(synthesis=draft, public=False)
+    statement_forms: dict[int, StatementForm] = {}
+    for section in sections:
+        posted = what == f"statement-{section.pk}"
+        statement_forms[section.pk] = StatementForm(
+            request.POST if posted else None,
+            candidates=_candidates(section),
+            prefix=f"s{section.pk}",
+        )
+        section.statement_form = statement_forms[section.pk]  # type: ignore[attr-defined]
+    if request.method == "POST":
+        try:
+            if what == "settings" and settings_form.is_valid():
+                restitution.synthesis_update(synthesis=draft, **settings_form.cleaned_data)
+                messages.success(request, _("Saved."))
+                return redirect(request.path)
+            if what == "section" and section_form.is_valid():
+                data = section_form.cleaned_data
+                topic = Topic.objects.filter(process=process, pk=data["topic"]).first()
+                restitution.section_add(
+                    synthesis=draft,
+                    title=data["title"],
+                    kind=data["kind"],
+                    topic=topic,
+                    body=data["body"],
+                )
+                messages.success(request, _("Section added."))
+                return redirect(request.path)
+            if what.startswith("statement-"):
+                section = get_object_or_404(Section, synthesis=draft, pk=int(what.split("-")[1]))
+                form = statement_forms[section.pk]
+                if form.is_valid():
+                    restitution.statement_save(
+                        section=section,
+                        text=form.cleaned_data["text"],
+                        evidence_ids=form.evidence_ids(),
+                    )
+                    messages.success(request, _("Statement added."))
+                    return redirect(request.path)
+            if what == "delete-statement":
+                statement = get_object_or_404(
+                    Statement, section__synthesis=draft, pk=request.POST.get("pk")
+                )
+                restitution.statement_delete(statement=statement)
+                return redirect(request.path)
+            if what == "delete-section":
+                section = get_object_or_404(Section, synthesis=draft, pk=request.POST.get("pk"))
+                restitution.section_delete(section=section)
+                return redirect(request.path)
+            if what == "publish":
+                restitution.synthesis_publish(synthesis=draft, user=request.user)
+                messages.success(request, _("The synthesis is published."))
+                return redirect("synthesis_public", org=organization.slug, slug=process.slug)
+        except ValidationError as error:
+            if what == "settings":
+                apply_validation_error(settings_form, error)
+            elif what == "section":
+                apply_validation_error(section_form, error)
+            elif what.startswith("statement-") and int(what.split("-")[1]) in statement_forms:
+                apply_validation_error(statement_forms[int(what.split("-")[1])], error)
+            else:
+                messages.error(request, " ".join(error.messages))
+    return render(
+        request,
+        "backoffice/synthesis_write.html",
+        _context(
+            request,
+            organization,
+            process=process,
+            draft=draft,
+            sections=sections,
+            settings_form=settings_form,
+            section_form=section_form,
+            published=selectors.syntheses_published(process=process),
+            minority=_minority_suggestions(process),
+        ),
+    )
+
+
+def _minority_suggestions(process: Process) -> dict[str, Any]:
+    """Small topics and the opinion groups' representative statements, for the section on
+    minority views."""
+    from palabre.opinions.models import OpinionMap
+    from palabre.opinions.selectors import map_view
+
+    small = [t for t in selectors.topics_of(process=process) if 0 < t.n_total <= 5][:10]  # type: ignore[attr-defined]
+    opinion_map = OpinionMap.objects.filter(process=process).first()
+    view = map_view(opinion_map=opinion_map, viewer=None) if opinion_map else None
+    return {"small_topics": small, "groups": view.groups if view else []}
+
+
+@backoffice(Action.ANSWER)
+def answers(request: HttpRequest, organization: Organization, slug: str) -> HttpResponse:
+    process = _process(request, organization, slug)
+    subjects = [
+        (f"t{pk}", _("Topic: %(label)s") % {"label": label})
+        for pk, label in selectors.topic_choices(process=process)
+    ]
+    proposals = Contribution.objects.filter(
+        process=process, kind=Contribution.Kind.IDEA, is_hidden=False, withdrawn_at__isnull=True
+    ).order_by("-pk")[:300]
+    subjects += [
+        (
+            f"c{c.pk}",
+            _("Proposal n° %(n)d: %(title)s") % {"n": c.pk, "title": (c.title or c.body)[:80]},
+        )
+        for c in proposals
+    ]
+    form = AnswerForm(
+        request.POST or None, subjects=subjects, initial={"subject": request.GET.get("sujet")}
+    )
+    if request.method == "POST" and form.is_valid():
+        subject = form.cleaned_data["subject"]
+        topic = contribution = None
+        if subject.startswith("t"):
+            topic = get_object_or_404(Topic, process=process, pk=int(subject[1:]))
+        else:
+            contribution = get_object_or_404(Contribution, process=process, pk=int(subject[1:]))
+        try:
+            restitution.answer_give(
+                process=process,
+                user=request.user,
+                topic=topic,
+                contribution=contribution,
+                **{k: form.cleaned_data[k] for k in ("status", "text", "signed_as", "progress")},
+            )
+            messages.success(
+                request, _("The answer is published; the contributors concerned are told.")
+            )
+            return redirect(request.path)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+    return render(
+        request,
+        "backoffice/synthesis_answers.html",
+        _context(
+            request,
+            organization,
+            process=process,
+            form=form,
+            subjects=selectors.answers_of(process=process),
+            statuses=Answer.Status,
+        ),
+    )
+
+
+@backoffice(Action.MANAGE_PROCESSES)
+@require_post
+def opendata_publish(request: HttpRequest, organization: Organization, slug: str) -> HttpResponse:
+    """Publish (again) the process's open dataset now; it is also published on closing."""
+    from palabre.opendata.services import dataset_publish_later
+
+    process = _process(request, organization, slug)
+    dataset_publish_later(process=process)
+    messages.success(
+        request, _("The open data is being published; it will be on the public page shortly.")
+    )
+    return redirect("backoffice:process_edit", org=organization.slug, slug=process.slug)
+
+
+def _analysts(organization: Organization) -> list[tuple[int, str]]:
+    from palabre.organizations.models import Membership
+
+    people = (
+        Membership.objects.filter(organization=organization)
+        .select_related("user")
+        .order_by("user__pseudonym")
+    )
+    return [
+        (m.user_id, m.user.pseudonym)
+        for m in people
+        if organization_user_can(m.user, organization, Action.ANALYSE)
+    ]
+
+
+@backoffice(Action.ANALYSE)
+def double_coding(request: HttpRequest, organization: Organization, slug: str) -> HttpResponse:
+    process = _process(request, organization, slug)
+    form = SampleForm(request.POST or None, people=_analysts(organization))
+    if request.method == "POST" and form.is_valid():
+        users = {
+            u.pk: u
+            for u in User.objects.filter(
+                pk__in=[form.cleaned_data["coder_a"], form.cleaned_data["coder_b"]]
+            )
+        }
+        try:
+            sample = coding.sample_create(
+                process=process,
+                coder_a=users.get(form.cleaned_data["coder_a"]),
+                coder_b=users.get(form.cleaned_data["coder_b"]),
+                size=form.cleaned_data["size"],
+                user=request.user,
+            )
+            messages.success(request, _("The sample is drawn; each coder codes it blind."))
+            return redirect(
+                "backoffice:coding_sample", org=organization.slug, slug=process.slug, pk=sample.pk
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+    samples = [
+        (s, coding.progress_of(s))
+        for s in CodingSample.objects.filter(process=process).select_related("coder_a", "coder_b")
+    ]
+    return render(
+        request,
+        "backoffice/synthesis_coding.html",
+        _context(request, organization, process=process, form=form, samples=samples),
+    )
+
+
+@backoffice(Action.ANALYSE)
+def coding_sample(
+    request: HttpRequest, organization: Organization, slug: str, pk: int
+) -> HttpResponse:
+    process = _process(request, organization, slug)
+    sample = get_object_or_404(
+        CodingSample.objects.select_related("coder_a", "coder_b"), process=process, pk=pk
+    )
+    topics = selectors.topic_choices(process=process)
+    topic_ids = {t for t, _label in topics}
+    mine = coding.is_coder(sample, request.user)
+    if request.method == "POST" and request.POST.get("what") == "code" and mine:
+        codes: dict[int, int | None] = {}
+        for key in request.POST:
+            value = request.POST.get(key, "")
+            if key.startswith("code-") and key[5:].isdigit():
+                codes[int(key[5:])] = int(value) if value.isdigit() else None
+        try:
+            coding.codes_save(sample=sample, coder=request.user, codes=codes)
+            messages.success(request, _("Your codes are saved."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(request.get_full_path())
+    if request.method == "POST" and request.POST.get("what") == "settle":
+        contribution_id = int(request.POST.get("contribution", "0") or 0)
+        raw = request.POST.get("topic", "")
+        target = (
+            get_object_or_404(Topic, process=process, pk=int(raw))
+            if raw.isdigit() and int(raw) in topic_ids
+            else None
+        )
+        services.contributions_move(
+            process=process, contribution_ids=[contribution_id], target=target, user=request.user
+        )
+        messages.success(request, _("Settled: the contribution is placed in the chosen topic."))
+        return redirect(request.get_full_path())
+    progress = coding.progress_of(sample)
+    both_done = progress["a"] == progress["size"] and progress["b"] == progress["size"]
+    own = coding.codes_of(sample, request.user.pk) if mine else {}
+    page = Paginator(sample.contributions.order_by("pk"), 25).get_page(request.GET.get("page"))
+    for contribution in page.object_list:
+        contribution.own_code = own.get(contribution.pk)  # type: ignore[attr-defined]
+    labels = dict(topics)
+    agreement = None
+    if both_done:
+        agreement = coding.agreement_of(sample)
+        texts = dict(
+            Contribution.objects.filter(
+                pk__in=[r["contribution"] for r in agreement["rows"]]
+            ).values_list("pk", "body")
+        )
+        for row in agreement["rows"]:
+            row["text"] = texts.get(row["contribution"], "")
+            row["label_a"] = labels.get(row["a"], _("None of these"))
+            row["label_b"] = labels.get(row["b"], _("None of these"))
+    return render(
+        request,
+        "backoffice/synthesis_coding_sample.html",
+        _context(
+            request,
+            organization,
+            process=process,
+            sample=sample,
+            progress=progress,
+            mine=mine,
+            page=page,
+            own=own,
+            topics=topics,
+            agreement=agreement,
+            both_done=both_done,
+        ),
+    )
+
+
+@backoffice(Action.ANALYSE)
+def codebook(request: HttpRequest, organization: Organization) -> HttpResponse:
+    """The organisation's codebook: categories added one by one or imported from a file."""
+    import tempfile
+    from pathlib import Path
+
+    what = request.POST.get("what", "")
+    editing = None
+    if request.GET.get("modifier", "").isdigit():
+        editing = get_object_or_404(
+            CodebookCategory, organization=organization, pk=int(request.GET["modifier"])
+        )
+    form = CodebookCategoryForm(request.POST if what == "save" else None, instance=editing)
+    import_form = CodebookImportForm(
+        request.POST if what == "import" else None, request.FILES if what == "import" else None
+    )
+    if request.method == "POST":
+        try:
+            if what == "save" and form.is_valid():
+                services.codebook_category_save(
+                    organization=organization, category=editing, **form.cleaned_data
+                )
+                messages.success(request, _("The category is saved."))
+                return redirect(request.path)
+            if what == "delete":
+                CodebookCategory.objects.filter(
+                    organization=organization, pk=request.POST.get("pk", "0")
+                ).delete()
+                messages.success(request, _("The category is deleted."))
+                return redirect(request.path)
+            if what == "import" and import_form.is_valid():
+                upload = import_form.cleaned_data["file"]
+                suffix = Path(upload.name).suffix.lower() or ".csv"
+                with tempfile.TemporaryDirectory() as folder:
+                    path = Path(folder) / f"codebook{suffix}"
+                    path.write_bytes(upload.read())
+                    n = services.codebook_import(organization=organization, path=str(path))
+                messages.success(request, _("%(n)d categories imported.") % {"n": n})
+                return redirect(request.path)
+        except ValidationError as error:
+            apply_validation_error(import_form if what == "import" else form, error)
+    return render(
+        request,
+        "backoffice/codebook.html",
+        _context(
+            request,
+            organization,
+            categories=CodebookCategory.objects.filter(organization=organization),
+            form=form,
+            import_form=import_form,
+            editing=editing,
+        ),
+    )

@@ -1,0 +1,48 @@
+"""Reads of open data: the latest dataset of a process, the organisation's list, one file."""
+
+from __future__ import annotations
+
+import zipfile
+from typing import Any
+
+from palabre.organizations.models import Organization
+from palabre.processes.models import Process
+from palabre.processes.selectors import processes_listed_for
+
+from .models import Dataset
+
+
+def dataset_latest(*, process: Process) -> Dataset | None:
+    return Dataset.objects.filter(process=process).order_by("-published_at", "-pk").first()
+
+
+def datasets_of(*, organization: Organization, user: Any) -> list[Dataset]:
+    """The latest dataset of each public process of the organisation."""
+    processes = processes_listed_for(user=user, organization=organization)
+    latest: dict[int, Dataset] = {}
+    for dataset in (
+        Dataset.objects.filter(process__in=processes)
+        .select_related("process")
+        .order_by("-published_at", "-pk")
+    ):
+        latest.setdefault(dataset.process_id, dataset)
+    return sorted(latest.values(), key=lambda d: d.process.title.lower())
+
+
+def dataset_file(*, dataset: Dataset, name: str) -> bytes | None:
+    with dataset.archive.open("rb") as handle, zipfile.ZipFile(handle) as archive:
+        if name not in archive.namelist():
+            return None
+        return archive.read(name)
+
+
+def resources_of(dataset: Dataset) -> list[dict[str, Any]]:
+    """The data package's resources (name, file, title, description, rows) for the page."""
+    import json
+
+    package = json.loads(dataset_file(dataset=dataset, name="datapackage.json") or b"{}")
+    rows = dataset.manifest.get("rows", {})
+    return [
+        {**resource, "rows": rows.get(resource["name"])}
+        for resource in package.get("resources", [])
+    ]

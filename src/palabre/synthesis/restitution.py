@@ -1,0 +1,228 @@
+"""Writes of the restitution: the synthesis document (versions, sections, statements with their
+evidence, contributors' comments on the draft) and the public answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from palabre.contributions.models import Contribution
+from palabre.processes.models import Process
+
+from .models import AnalysisRun, Answer, DraftComment, Section, Statement, Synthesis, Topic
+from .signals import answer_given, synthesis_published
+
+
+def _method_of(process: Process) -> tuple[AnalysisRun | None, str]:
+    run = (
+        AnalysisRun.objects.filter(process=process, status=AnalysisRun.Status.DONE)
+        .order_by("-pk")
+        .first()
+    )
+    return run, (run.result or {}).get("method", "") if run else ""
+
+
+@transaction.atomic
+def draft_get_or_create(*, process: Process) -> Synthesis:
+    """The draft being written; after a publication, a new draft copies the published version
+    (sections, statements and their evidence) so that editing never changes what was
+    published."""
+    Process.objects.select_for_update().filter(pk=process.pk).first()
+    draft = Synthesis.objects.filter(process=process, status=Synthesis.Status.DRAFT).first()
+    if draft is not None:
+        return draft
+    latest = Synthesis.objects.filter(process=process).order_by("-version").first()
+    run, method = _method_of(process)
+    draft = Synthesis.objects.create(
+        process=process,
+        version=(latest.version + 1) if latest else 1,
+        title=latest.title if latest else _("What we heard") + f" — {process.title}"[:190],
+        introduction=latest.introduction if latest else "",
+        method=method or (latest.method if latest else ""),
+        run=run or (latest.run if latest else None),
+    )
+    if latest is not None:
+        for section in latest.sections.prefetch_related("statements__evidence"):
+            statements = list(section.statements.all())
+            section.pk = None
+            section.synthesis = draft
+            section.save()
+            for statement in statements:
+                evidence = list(statement.evidence.values_list("pk", flat=True))
+                statement.pk = None
+                statement.section = section
+                statement.save()
+                statement.evidence.set(evidence)
+    return draft
+
+
+def _editable(synthesis: Synthesis) -> None:
+    if synthesis.status != Synthesis.Status.DRAFT:
+        raise ValidationError(
+            _("A published synthesis is not changed: edit the new draft instead.")
+        )
+
+
+def synthesis_update(*, synthesis: Synthesis, **fields: Any) -> Synthesis:
+    _editable(synthesis)
+    for name in ("title", "introduction", "method", "comments_until"):
+        if name in fields:
+            setattr(synthesis, name, fields[name])
+    synthesis.full_clean()
+    synthesis.save()
+    return synthesis
+
+
+def section_add(
+    *,
+    synthesis: Synthesis,
+    title: str,
+    kind: str = Section.Kind.TOPIC,
+    topic: Topic | None = None,
+    body: str = "",
+) -> Section:
+    _editable(synthesis)
+    if topic is not None and topic.process_id != synthesis.process_id:
+        raise ValidationError(_("This topic belongs to another process."))
+    title = title.strip() or (topic.label if topic else "")
+    if not title:
+        raise ValidationError({"title": _("A section needs a title.")})
+    position = (synthesis.sections.aggregate(m=Max("position"))["m"] or 0) + 1
+    return Section.objects.create(
+        synthesis=synthesis, title=title, kind=kind, topic=topic, body=body, position=position
+    )
+
+
+def section_delete(*, section: Section) -> None:
+    _editable(section.synthesis)
+    section.delete()
+
+
+def _evidence(process: Process, ids: list[int]) -> list[int]:
+    found = list(
+        Contribution.objects.filter(
+            process=process, pk__in=ids, is_hidden=False, withdrawn_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    missing = set(ids) - set(found)
+    if missing:
+        raise ValidationError(
+            _("These contributions cannot back a statement (unknown, hidden or withdrawn): %s")
+            % ", ".join(str(pk) for pk in sorted(missing))
+        )
+    return found
+
+
+@transaction.atomic
+def statement_save(
+    *,
+    section: Section,
+    text: str,
+    evidence_ids: list[int],
+    statement: Statement | None = None,
+) -> Statement:
+    """Add (or change) a statement and the contributions that back it."""
+    _editable(section.synthesis)
+    if not text.strip():
+        raise ValidationError({"text": _("Write the statement.")})
+    evidence = _evidence(section.synthesis.process, evidence_ids)
+    if statement is None:
+        position = (section.statements.aggregate(m=Max("position"))["m"] or 0) + 1
+        statement = Statement.objects.create(section=section, text=text.strip(), position=position)
+    else:
+        statement.text = text.strip()
+        statement.save(update_fields=["text"])
+    statement.evidence.set(evidence)
+    return statement
+
+
+def statement_delete(*, statement: Statement) -> None:
+    _editable(statement.section.synthesis)
+    statement.delete()
+
+
+@transaction.atomic
+def synthesis_publish(*, synthesis: Synthesis, user: Any) -> Synthesis:
+    _editable(synthesis)
+    if not Statement.objects.filter(section__synthesis=synthesis).exists():
+        raise ValidationError(_("Write at least one statement before publishing."))
+    synthesis.status = Synthesis.Status.PUBLISHED
+    synthesis.published_at = timezone.now()
+    synthesis.published_by = user
+    synthesis.save(update_fields=["status", "published_at", "published_by"])
+    transaction.on_commit(lambda: synthesis_published.send(sender=Synthesis, synthesis=synthesis))
+    return synthesis
+
+
+def draft_comments_closed_reason(synthesis: Synthesis, *, today: dt.date | None = None) -> str:
+    """Why contributors may not comment on this draft now ("" when they may)."""
+    today = today or timezone.localdate()
+    if synthesis.status != Synthesis.Status.DRAFT or synthesis.comments_until is None:
+        return _("This synthesis is not open for comments.")
+    if today > synthesis.comments_until:
+        return _("Comments on the draft closed on %(date)s.") % {
+            "date": synthesis.comments_until.strftime("%d/%m/%Y")
+        }
+    return ""
+
+
+def draft_comment_add(*, statement: Statement, user: Any, body: str) -> DraftComment:
+    reason = draft_comments_closed_reason(statement.section.synthesis)
+    if reason:
+        raise ValidationError(reason)
+    if not user.is_authenticated:
+        raise ValidationError(_("Sign in to comment."))
+    if not body.strip():
+        raise ValidationError({"body": _("Write your comment.")})
+    return DraftComment.objects.create(statement=statement, author=user, body=body.strip()[:2000])
+
+
+@transaction.atomic
+def answer_give(
+    *,
+    process: Process,
+    status: str,
+    text: str,
+    signed_as: str,
+    user: Any,
+    topic: Topic | None = None,
+    contribution: Contribution | None = None,
+    progress: int | None = None,
+) -> Answer:
+    """Give a public answer (or a new status) about a topic or a proposal; earlier answers stay
+    as the history."""
+    if (topic is None) == (contribution is None):
+        raise ValidationError(_("An answer is about one topic or one proposal."))
+    subject_process = (topic or contribution).process_id  # type: ignore[union-attr]
+    if subject_process != process.pk:
+        raise ValidationError(_("This belongs to another process."))
+    if status not in Answer.Status.values:
+        raise ValidationError({"status": _("Choose a status from the list.")})
+    if not text.strip():
+        raise ValidationError({"text": _("Write the public answer.")})
+    if status == Answer.Status.NOT_ADOPTED and len(text.strip()) < 20:
+        raise ValidationError(
+            {"text": _("When something is not adopted, say why (at least a sentence).")}
+        )
+    if not signed_as.strip():
+        raise ValidationError({"signed_as": _("Say who gives this answer.")})
+    if progress is not None and not 0 <= progress <= 100:
+        raise ValidationError({"progress": _("Progress is a percentage between 0 and 100.")})
+    answer = Answer.objects.create(
+        process=process,
+        topic=topic,
+        contribution=contribution,
+        status=status,
+        text=text.strip(),
+        signed_as=signed_as.strip(),
+        progress=progress,
+        author=user,
+    )
+    transaction.on_commit(lambda: answer_given.send(sender=Answer, answer=answer))
+    return answer

@@ -1,0 +1,146 @@
+"""The restitution on the public site: the published synthesis (every statement with the
+contributions that back it; older versions stay readable), its PDF, the draft open for
+contributors' comments, "what we heard / what we decide" (answers and statuses), and each
+contributor's page of outcomes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from palabre.contributions.models import Contribution
+from palabre.core.forms import apply_validation_error
+from palabre.core.http import attachment
+from palabre.organizations.selectors import organization_get
+from palabre.processes.models import Process
+from palabre.processes.selectors import process_get_for_user
+from palabre.synthesis import restitution, selectors
+from palabre.synthesis.forms import DraftCommentForm
+from palabre.synthesis.models import Statement
+
+
+def _process(request: HttpRequest, org: str, slug: str) -> Process:
+    return process_get_for_user(
+        user=request.user, organization=organization_get(slug=org), slug=slug
+    )
+
+
+def _document(request: HttpRequest, process: Process) -> dict[str, Any]:
+    version = request.GET.get("version")
+    synthesis = selectors.synthesis_public(
+        process=process, version=int(version) if version and version.isdigit() else None
+    )
+    if synthesis is None:
+        raise Http404(_("No synthesis has been published for this process yet."))
+    subjects = selectors.answers_of(process=process)
+    sections = selectors.document_of(synthesis=synthesis)
+    return {
+        "organization": process.organization,
+        "process": process,
+        "synthesis": synthesis,
+        "sections": sections,
+        "figures": selectors.section_figures(sections),
+        "max_backing": max(
+            (st.backing.n for se in sections for st in se.statements.all()),  # type: ignore[attr-defined]
+            default=1,
+        ),
+        "versions": selectors.syntheses_published(process=process),
+        "latest": selectors.synthesis_public(process=process),
+        "subjects": subjects,
+        "status_counts": selectors.status_counts(subjects),
+    }
+
+
+def synthesis_public(request: HttpRequest, org: str, slug: str) -> HttpResponse:
+    process = _process(request, org, slug)
+    context = _document(request, process)
+    context["draft"] = selectors.draft_of(process=process)
+    context["draft_open"] = context["draft"] is not None and not (
+        restitution.draft_comments_closed_reason(context["draft"])
+    )
+    return render(request, "synthesis/public.html", context)
+
+
+def synthesis_pdf(request: HttpRequest, org: str, slug: str) -> HttpResponse:
+    from weasyprint import HTML
+
+    process = _process(request, org, slug)
+    context = _document(request, process)
+    html = render_to_string("synthesis/pdf.html", context, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )
+    name = f"synthese-{process.slug}-v{context['synthesis'].version}.pdf"
+    return attachment(pdf, name)
+
+
+def synthesis_draft(request: HttpRequest, org: str, slug: str) -> HttpResponse:
+    """The draft, open for contributors' comments beside each statement for a set period."""
+    process = _process(request, org, slug)
+    draft = selectors.draft_of(process=process)
+    if draft is None or restitution.draft_comments_closed_reason(draft):
+        raise Http404(_("No draft synthesis is open for comments."))
+    form = DraftCommentForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        statement = get_object_or_404(
+            Statement, section__synthesis=draft, pk=request.POST.get("statement", 0)
+        )
+        if form.is_valid():
+            try:
+                restitution.draft_comment_add(
+                    statement=statement, user=request.user, body=form.cleaned_data["body"]
+                )
+                messages.success(request, _("Thank you: your comment is sent to the team."))
+                return redirect(f"{request.path}#statement-{statement.pk}")
+            except ValidationError as error:
+                apply_validation_error(form, error)
+    return render(
+        request,
+        "synthesis/draft.html",
+        {
+            "organization": process.organization,
+            "process": process,
+            "draft": draft,
+            "sections": selectors.document_of(synthesis=draft),
+            "form": form,
+        },
+    )
+
+
+def decisions(request: HttpRequest, org: str, slug: str) -> HttpResponse:
+    """What we heard / what we decide: every answered topic and proposal, its status, the
+    answer and who gives it, the history of statuses and the progress of adopted items."""
+    process = _process(request, org, slug)
+    subjects = selectors.answers_of(process=process)
+    return render(
+        request,
+        "synthesis/decisions.html",
+        {
+            "organization": process.organization,
+            "process": process,
+            "subjects": subjects,
+            "status_counts": selectors.status_counts(subjects),
+            "synthesis": selectors.synthesis_public(process=process),
+        },
+    )
+
+
+@login_required
+def my_contributions(request: HttpRequest) -> HttpResponse:
+    """Everything I contributed, everywhere, and what became of it."""
+    contributions = Contribution.objects.filter(author=request.user.pk, withdrawn_at__isnull=True)
+    return render(
+        request,
+        "accounts/contributions.html",
+        {"outcomes": selectors.outcomes_of(contributions)},
+    )

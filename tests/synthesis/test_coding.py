@@ -1,0 +1,61 @@
+"""Double coding: two analysts code a sample blind; kappa and disagreements; settling."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from palabre.synthesis import coding
+from palabre.synthesis.models import Assignment, Topic
+
+pytestmark = pytest.mark.django_db
+
+
+def test_double_coding_blind_then_agreement_and_settling(
+    as_user, client, published_a, agent_a, analyst_a, corpus_a, analyse, citizen
+):
+    analyse(published_a, agent_a)
+    with pytest.raises(ValidationError):  # a resident may not code
+        coding.sample_create(
+            process=published_a, coder_a=analyst_a, coder_b=citizen, size=20, user=agent_a
+        )
+    with pytest.raises(ValidationError):  # bigger than the workspace
+        coding.sample_create(
+            process=published_a, coder_a=analyst_a, coder_b=agent_a, size=100, user=agent_a
+        )
+    url = reverse("backoffice:double_coding", kwargs={"org": "ville-a", "slug": published_a.slug})
+    staff = as_user(agent_a)
+    response = staff.post(url, {"coder_a": analyst_a.pk, "coder_b": agent_a.pk, "size": 20})
+    assert response.status_code == 302
+    sample = published_a.coding_samples.get()
+    ids = sorted(sample.contributions.values_list("pk", flat=True))
+    topics = list(Topic.objects.filter(process=published_a, merged_into=None))
+    engine = dict(
+        Assignment.objects.filter(contribution__in=ids).values_list("contribution", "topic")
+    )
+    # the analyst follows the analysis; the agent disagrees on the first three
+    first = {f"code-{pk}": engine[pk] or "" for pk in ids}
+    second = dict(first)
+    for pk in ids[:3]:
+        other = next(t.pk for t in topics if t.pk != engine[pk])
+        second[f"code-{pk}"] = other
+    sample_url = reverse(
+        "backoffice:coding_sample",
+        kwargs={"org": "ville-a", "slug": published_a.slug, "pk": sample.pk},
+    )
+    staff.post(sample_url, {"what": "code", **second})
+    page = staff.get(sample_url).content.decode()
+    assert "kappa" not in page  # blind until both have coded
+    as_user(analyst_a).post(sample_url, {"what": "code", **first})
+    page = as_user(agent_a).get(sample_url).content.decode()
+    agreement = coding.agreement_of(sample)
+    assert agreement["n"] == 20 and len(agreement["rows"]) == 3
+    assert 0 < agreement["kappa"] < 1
+    assert str(agreement["kappa"]).replace(".", ",") in page or str(agreement["kappa"]) in page
+    # settling moves the contribution as an agent's edit
+    pk = ids[0]
+    target = second[f"code-{pk}"]
+    as_user(agent_a).post(sample_url, {"what": "settle", "contribution": pk, "topic": target})
+    assignment = Assignment.objects.get(contribution=pk)
+    assert assignment.topic_id == target and assignment.source == "agent"

@@ -1,0 +1,252 @@
+"""The synthesis as agents and the public use it: analysis, workspace, writing with evidence,
+publication with versions, PDF, answers, the contributor's page and the draft's comments."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from palabre.organizations.roles import Role
+from palabre.synthesis import restitution
+from palabre.synthesis.models import Answer, Assignment, Statement, Synthesis, Topic
+
+from ..factories import make_contribution, make_member
+
+pytestmark = pytest.mark.django_db
+
+
+def _bo(name, process, **kwargs):
+    return reverse(
+        f"backoffice:{name}",
+        kwargs={"org": process.organization.slug, "slug": process.slug, **kwargs},
+    )
+
+
+def _public(name, process):
+    return reverse(name, kwargs={"org": process.organization.slug, "slug": process.slug})
+
+
+@pytest.fixture
+def elected_a(org_a):
+    return make_member(org_a, Role.ELECTED, email="maire@ville-a.fr")
+
+
+def test_backoffice_pages_are_for_analysts_only(client, as_user, published_a, citizen, analyst_a):
+    url = _bo("synthesis_workspace", published_a)
+    assert client.get(url).status_code == 302  # to sign in
+    assert as_user(citizen).get(url).status_code == 403
+    assert as_user(analyst_a).get(url).status_code == 200
+    assert client.get(_bo("synthesis_answers", published_a)).status_code == 403  # no ANSWER
+
+
+def test_analyst_runs_the_analysis_and_edits_topics_in_the_browser_forms(
+    as_user, published_a, analyst_a, corpus_a, django_capture_on_commit_callbacks
+):
+    client = as_user(analyst_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_bo("synthesis_runs", published_a), {"random_state": 0})
+    assert response.status_code == 302
+    page = client.get(_bo("synthesis_runs", published_a)).content.decode()
+    assert "Terminée" in page or "Done" in page
+    run = published_a.analysis_runs.get()
+    detail = client.get(_bo("synthesis_run", published_a, run_id=run.pk)).content.decode()
+    assert run.engine_version in detail and "36" in detail
+    workspace = client.get(_bo("synthesis_workspace", published_a)).content.decode()
+    topic = Topic.objects.filter(process=published_a, parent=None).first()
+    assert topic.label in workspace
+    url = _bo("synthesis_topic", published_a, pk=topic.pk)
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"what": "rename", "label": "Mobilités douces", "version": topic.version}
+    )
+    assert response.status_code == 302
+    # a stale form (someone renamed meanwhile) is refused with the current name
+    stale = client.post(url, {"what": "rename", "label": "Autre", "version": topic.version})
+    assert stale.status_code == 200 and "Mobilités douces" in stale.content.decode()
+    idea = corpus_a["bruit"][0]
+    response = client.post(
+        url, {"what": "act", "action": "move", "target": topic.pk, "ids": [idea.pk]}
+    )
+    assert response.status_code == 302
+    assert Assignment.objects.get(contribution=idea).topic == topic
+
+
+def test_writing_publishing_and_reading_the_synthesis(
+    as_user, client, published_a, analyst_a, corpus_a, analyse, citizen
+):
+    analyse(published_a, analyst_a)
+    paper = make_contribution(
+        published_a, body="Sur papier : des pistes cyclables vers la gare", channel="paper"
+    )
+    topic = Topic.objects.filter(process=published_a, parent=None).first()
+    staff = as_user(analyst_a)
+    write = _bo("synthesis_write", published_a)
+    assert staff.get(write).status_code == 200
+    staff.post(
+        write,
+        {
+            "what": "section",
+            "section-kind": "topic",
+            "section-topic": topic.pk,
+            "section-title": "",
+        },
+    )
+    section = Synthesis.objects.get(process=published_a).sections.get()
+    assert section.title == topic.label
+    evidence = [corpus_a["velo"][0].pk, corpus_a["velo"][1].pk]
+    response = staff.post(
+        write,
+        {
+            "what": f"statement-{section.pk}",
+            f"s{section.pk}-text": "Les habitants demandent des pistes cyclables continues.",
+            f"s{section.pk}-evidence": [],
+            f"s{section.pk}-other_evidence": ", ".join(str(pk) for pk in [*evidence, paper.pk]),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    statement = Statement.objects.get()
+    assert statement.evidence.count() == 3
+    # a bad number is refused with a clear message, nothing is added
+    response = staff.post(
+        write,
+        {
+            "what": f"statement-{section.pk}",
+            f"s{section.pk}-text": "Autre énoncé",
+            f"s{section.pk}-other_evidence": "999999",
+        },
+    )
+    assert response.status_code == 200 and "999999" in response.content.decode()
+    assert Statement.objects.count() == 1
+    response = staff.post(write, {"what": "publish"})
+    assert response.status_code == 302
+    page = client.get(_public("synthesis_public", published_a)).content.decode()
+    assert "Les habitants demandent des pistes cyclables continues." in page
+    assert "3 contributions" in page and "Papier : 1" in page
+    assert "Sur papier : des pistes cyclables vers la gare" in page
+    # a new draft copies the published version; editing it leaves version 1 untouched
+    staff.get(write)
+    draft = Synthesis.objects.get(process=published_a, status="draft")
+    assert draft.version == 2 and draft.sections.get().statements.count() == 1
+    Statement.objects.filter(section__synthesis=draft).update(text="Texte modifié")
+    assert (
+        "Texte modifié" not in client.get(_public("synthesis_public", published_a)).content.decode()
+    )
+    # the PDF is a real PDF with the statement in it
+    pdf = client.get(_public("synthesis_pdf", published_a))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert len(pdf.content) > 5000
+
+
+def test_answers_history_and_contributors_page(
+    as_user,
+    client,
+    published_a,
+    analyst_a,
+    elected_a,
+    corpus_a,
+    analyse,
+    django_capture_on_commit_callbacks,
+):
+    analyse(published_a, analyst_a)
+    idea = corpus_a["velo"][0]
+    topic = Assignment.objects.get(contribution=idea).topic
+    staff = as_user(elected_a)
+    url = _bo("synthesis_answers", published_a)
+    assert staff.get(url).status_code == 200
+    response = staff.post(
+        url,
+        {
+            "subject": f"t{topic.pk}",
+            "status": "not_adopted",
+            "text": "Non.",
+            "signed_as": "Le maire",
+        },
+    )
+    assert response.status_code == 200  # a refusal must give its reason
+    assert not Answer.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(
+            url,
+            {
+                "subject": f"t{topic.pk}",
+                "status": "under_study",
+                "text": "Nous étudions le tracé.",
+                "signed_as": "Service voirie",
+            },
+        )
+        staff.post(
+            url,
+            {
+                "subject": f"t{topic.pk}",
+                "status": "adopted",
+                "text": "Trois pistes seront faites.",
+                "signed_as": "Le maire",
+                "progress": 20,
+            },
+        )
+    page = client.get(_public("decisions", published_a)).content.decode()
+    assert "Trois pistes seront faites." in page and "Le maire" in page
+    assert "Nous étudions le tracé." in page  # the history stays
+    # the author of an idea in that topic sees what became of it
+    author_client = as_user(idea.author)
+    mine = author_client.get(reverse("accounts:contributions")).content.decode()
+    assert topic.label in mine and "Trois pistes seront faites." in mine
+
+
+def test_draft_open_for_comments(as_user, client, published_a, analyst_a, corpus_a, citizen):
+    draft = restitution.draft_get_or_create(process=published_a)
+    section = restitution.section_add(synthesis=draft, title="Vélo")
+    statement = restitution.statement_save(
+        section=section, text="Des pistes partout.", evidence_ids=[corpus_a["velo"][0].pk]
+    )
+    url = _public("synthesis_draft", published_a)
+    assert client.get(url).status_code == 404  # not open for comments
+    restitution.synthesis_update(
+        synthesis=draft, comments_until=timezone.localdate() + dt.timedelta(days=7)
+    )
+    assert "Des pistes partout." in client.get(url).content.decode()
+    response = as_user(citizen).post(url, {"statement": statement.pk, "body": "Et les trottoirs ?"})
+    assert response.status_code == 302
+    staff_page = as_user(analyst_a).get(_bo("synthesis_write", published_a)).content.decode()
+    assert "Et les trottoirs ?" in staff_page
+    restitution.synthesis_update(
+        synthesis=draft, comments_until=timezone.localdate() - dt.timedelta(days=1)
+    )
+    assert client.get(url).status_code == 404
+
+
+def test_deleting_an_account_keeps_the_evidence_anonymised(
+    client, published_a, analyst_a, corpus_a, citizen
+):
+    from palabre.accounts.services import user_delete_account, user_export_data
+
+    idea = corpus_a["velo"][0]
+    draft = restitution.draft_get_or_create(process=published_a)
+    section = restitution.section_add(synthesis=draft, title="Vélo")
+    statement = restitution.statement_save(
+        section=section, text="Des pistes partout.", evidence_ids=[idea.pk]
+    )
+    restitution.synthesis_update(
+        synthesis=draft, comments_until=timezone.localdate() + dt.timedelta(days=3)
+    )
+    restitution.draft_comment_add(statement=statement, user=citizen, body="Et les trottoirs ?")
+    exported = user_export_data(user=citizen)
+    assert any(
+        row.get("comment") == "Et les trottoirs ?"
+        for rows in exported.values()
+        if isinstance(rows, list)
+        for row in rows
+        if isinstance(row, dict)
+    )
+    restitution.synthesis_publish(synthesis=draft, user=analyst_a)
+    author = idea.author
+    pseudonym = author.pseudonym
+    user_delete_account(user=author)
+    page = client.get(_public("synthesis_public", published_a)).content.decode()
+    assert "1 contribution" in page and "Des pistes cyclables sécurisées pour aller" in page
+    assert pseudonym not in page
+    idea.refresh_from_db()
+    assert idea.author_id == author.pk  # the contribution stays, tied to an anonymised row
