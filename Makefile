@@ -63,6 +63,7 @@ bench: $(STAMP) ## run the benchmarks under bench/, results in bench/results/ (B
 	$(BIN)/python bench/consultation_pages.py
 	$(BIN)/python bench/synthesis_scale.py
 	$(BIN)/python bench/synthesis_quality.py
+	$(BIN)/python bench/synthesis_webapp.py
 	$(BIN)/python bench/budget_scale.py
 	$(BIN)/python bench/opinions_polis.py
 	$(BIN)/python bench/opinions_scale.py

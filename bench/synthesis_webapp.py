@@ -72,7 +72,7 @@ def main() -> None:
         assert started.status == "done", started.error
         return elapsed, started
 
-    first_s, first = run()
+    first_s, _first = run()
     roots = topics_of(process=process)
     services.topic_rename(topic=roots[0], label="Renommé", version=roots[0].version, user=analyst)
     services.topics_merge(topics=[roots[-1]], target=roots[1], user=analyst)
@@ -113,7 +113,6 @@ def main() -> None:
         "open_data_rows": dataset.manifest["rows"]["contributions"],
         "pdf_s": round(pdf_s, 2),
         "pdf_bytes": len(response.content),
-        "first_run_id": first.pk,
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "synthesis-webapp.json").write_text(json.dumps(result, indent=2) + "\n")
