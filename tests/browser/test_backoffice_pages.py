@@ -77,6 +77,20 @@ def test_consultation_pages_are_accessible(live_server, page):
         user = UserFactory()
         idea_submit(process=box, author=user, title=f"Idée {i}", body="Texte")
         profile_save(organization=org, user=user, consent=True, sex="H" if i % 3 else "F")
+    from palabre.synthesis import coding
+    from palabre.synthesis import services as synthesis_services
+    from palabre.synthesis.models import AnalysisRun, CodebookCategory
+
+    CodebookCategory.objects.create(organization=org, name="Mobilier urbain", keywords="banc")
+    run = AnalysisRun.objects.create(process=box, started_by=agent)
+    synthesis_services.run_execute(run_id=run.pk)
+    sample = coding.sample_create(
+        process=box,
+        coder_a=agent,
+        coder_b=make_member(org, Role.ANALYST, email="analyste@ville-de-test.fr"),
+        size=10,
+        user=agent,
+    )
     base = live_server.url
     page.goto(base + "/comptes/login/")
     page.fill("#id_login", agent.email)
@@ -95,6 +109,10 @@ def test_consultation_pages_are_accessible(live_server, page):
         f"espace/demarches/{box.slug}/evaluation/fiche/",
         f"espace/demarches/{box.slug}/evaluation/rapport/",
         "espace/chiffres/",
+        "espace/grille-de-codage/",
+        f"espace/demarches/{box.slug}/analyse/{run.pk}/",
+        f"espace/demarches/{box.slug}/synthese/double-codage/",
+        f"espace/demarches/{box.slug}/synthese/double-codage/{sample.pk}/",
         "qui-participe/",
         f"demarches/{box.slug}/reunions/{meeting.pk}/",
         f"demarches/{box.slug}/",

@@ -236,3 +236,19 @@ def test_demo_restitution_closes_the_loop(tmp_path):
     before = Synthesis.objects.count()
     load_demo(tmp_path / "absent")
     assert Synthesis.objects.count() == before
+
+
+def test_demo_evaluation_reweights_topic_shares_and_times_answers(tmp_path):
+    from palabre.evaluation.selectors import (
+        process_metrics,
+        representativeness,
+        reweighted_topics,
+    )
+
+    load_demo(tmp_path / "absent")
+    demarches = Process.objects.get(slug="simplifier-vos-demarches")
+    result = representativeness(process=demarches)
+    topics = reweighted_topics(process=demarches, representativeness=result)
+    assert topics["speakers"] >= 10 and topics["rows"]
+    answers = process_metrics(process=demarches)["answers"]
+    assert answers["answered"] > 0 and answers["median_days"] is not None

@@ -96,3 +96,56 @@ def test_neighbourhood_populations_are_a_reference_too(org_a, published_a, citiz
     services.profile_save(organization=org_a, user=citizen, consent=True, neighbourhood=north)
     result = representativeness(process=published_a)
     assert result["report"]["dimensions"]["quartier"]["answered"] == 1
+
+
+def test_topic_shares_are_reweighted(
+    client, org_a, agent_a, published_a, tmp_path, django_capture_on_commit_callbacks
+):
+    """30 women speak of trees, 10 men of noise: raw, trees win 75 %; reweighted to a town
+    of 52 % women, about 52 %."""
+    from palabre.evaluation.selectors import reweighted_topics
+    from palabre.synthesis import services as synthesis
+
+    women = [UserFactory() for _ in range(30)]
+    men = [UserFactory() for _ in range(10)]
+    from ..synthesis.conftest import THEMES
+
+    for n, user in enumerate(women + men):
+        texts = THEMES["arbres"] if user in women else THEMES["bruit"]
+        make_contribution(published_a, author=user, body=f"{texts[n % 6]} ({n})")
+        services.profile_save(
+            organization=org_a,
+            user=user,
+            consent=True,
+            sex="F" if user in women else "H",
+            age_band="30-44",
+        )
+    services.reference_save(
+        organization=org_a, source="test", margins={"sexe": {"F": 0.52, "H": 0.48}}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        synthesis.run_start(process=published_a, user=agent_a, n_topics=2)
+    result = representativeness(process=published_a)
+    topics = reweighted_topics(process=published_a, representativeness=result)
+    assert topics["speakers"] == 40
+    from palabre.synthesis.models import Assignment
+    from palabre.synthesis.selectors import topic_tree_ids
+
+    for row in topics["rows"]:
+        authors = set(
+            Assignment.objects.filter(topic__in=topic_tree_ids(row["topic"])).values_list(
+                "contribution__author", flat=True
+            )
+        )
+        w = sum(1 for u in women if u.pk in authors)
+        m = sum(1 for u in men if u.pk in authors)
+        assert row["raw"] == pytest.approx((w + m) / 40, abs=0.001)
+        # one dimension: raking is post-stratification, 52 % women and 48 % men
+        assert row["weighted"] == pytest.approx(0.52 * w / 30 + 0.48 * m / 10, abs=0.01)
+    assert any(row["raw"] != row["weighted"] for row in topics["rows"])
+    login(client, agent_a)
+    url = reverse(
+        "backoffice:process_representativeness",
+        kwargs={"org": org_a.slug, "slug": published_a.slug},
+    )
+    assert "Thèmes de la synthèse" in client.get(url).content.decode()

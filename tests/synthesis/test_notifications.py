@@ -102,3 +102,32 @@ def test_time_to_answer_reaches_the_process_figures_and_record(
         1 if Assignment.objects.get(contribution=idea).topic == topic else 0
     )
     assert process_metrics(process=published_a)["answers"]["answered"] == delays["answered"]
+
+
+def test_publication_invites_contributors_to_the_feedback_survey(
+    client, published_a, analyst_a, corpus_a, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from palabre.evaluation.services import feedback_closed_reason
+
+    assert feedback_closed_reason(published_a)  # not before the restitution
+    idea = corpus_a["velo"][0]
+    draft = restitution.draft_get_or_create(process=published_a)
+    section = restitution.section_add(synthesis=draft, title="Vélo")
+    restitution.statement_save(section=section, text="Des pistes.", evidence_ids=[idea.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        restitution.synthesis_publish(synthesis=draft, user=analyst_a)
+    assert feedback_closed_reason(published_a) is None
+    feedback = reverse(
+        "process_feedback", kwargs={"org": published_a.organization.slug, "slug": published_a.slug}
+    )
+    to_author = [m for m in mail.outbox if m.to == [idea.author.email]]
+    assert len(to_author) == 1 and feedback in to_author[0].body
+    page = client.get(
+        reverse(
+            "synthesis_public",
+            kwargs={"org": published_a.organization.slug, "slug": published_a.slug},
+        )
+    ).content.decode()
+    assert feedback in page

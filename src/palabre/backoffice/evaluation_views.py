@@ -114,7 +114,11 @@ def process_representativeness(
 
     from palabre.core.forms import apply_validation_error
     from palabre.evaluation.forms import ReferenceForm
-    from palabre.evaluation.selectors import representativeness, reweighted_answers
+    from palabre.evaluation.selectors import (
+        representativeness,
+        reweighted_answers,
+        reweighted_topics,
+    )
     from palabre.evaluation.services import reference_save
     from palabre.organizations.permissions import organization_user_can
     from palabre_analysis.representativeness import PopulationError, read_insee
@@ -159,6 +163,9 @@ def process_representativeness(
             result=result,
             reweighted=(
                 reweighted_answers(process=process, representativeness=result) if result else []
+            ),
+            topics=(
+                reweighted_topics(process=process, representativeness=result) if result else None
             ),
         ),
     )

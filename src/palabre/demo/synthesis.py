@@ -61,6 +61,22 @@ def restitution_demo(
         Preference.objects.update_or_create(
             user_id=user_id, defaults={"email_frequency": Preference.Frequency.NEVER}
         )
+    # The residents who described themselves (evaluation demo) answered online: their answers
+    # let the representativeness page reweight the synthesis's topic shares.
+    from palabre.core.models import Channel
+    from palabre.evaluation.models import Profile
+
+    profiled = list(
+        Profile.objects.filter(organization=demarches.organization)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+    online = Contribution.objects.filter(
+        process=demarches, kind=Contribution.Kind.ANSWER, channel=Channel.ONLINE
+    ).order_by("pk")
+    for pk, user_id in zip(online.values_list("pk", flat=True), profiled, strict=False):
+        Contribution.objects.filter(pk=pk).update(author_id=user_id)
+
     run = _analyse(demarches, analyst)
     if run.status != AnalysisRun.Status.DONE:
         return

@@ -312,6 +312,35 @@ def reweighted_answers(*, process: Process, representativeness: dict[str, Any]) 
     return out
 
 
+def reweighted_topics(*, process: Process, representativeness: dict[str, Any]) -> dict[str, Any]:
+    """Topic shares of the synthesis workspace, raw and reweighted: among the participants who
+    described themselves and whose contributions were analysed, the share who spoke about each
+    top-level topic (a person may speak about several), with 95 % margins of error."""
+    from palabre.synthesis.models import Assignment
+    from palabre.synthesis.selectors import topic_tree_ids, topics_of
+
+    model = representativeness["model"]
+    position = {user: i for i, user in enumerate(representativeness["users"])}
+    placed = Assignment.objects.filter(
+        process=process, contribution__author_id__in=list(position), topic__isnull=False
+    )
+    speakers = set(placed.values_list("contribution__author_id", flat=True))
+    if len(speakers) < THRESHOLD:
+        return {"rows": [], "speakers": len(speakers)}
+    answered = [user in speakers for user in position]
+    sub = _subset(model, answered)
+    rows = []
+    for topic in topics_of(process=process):
+        authors = set(
+            placed.filter(topic__in=topic_tree_ids(topic)).values_list(
+                "contribution__author_id", flat=True
+            )
+        )
+        mask = [user in authors for user in position if user in speakers]
+        rows.append({"topic": topic, **sub.weighted_share(mask)})
+    return {"rows": rows, "speakers": len(speakers)}
+
+
 def _subset(model: Any, keep: list[bool]) -> Any:
     """The raking model restricted to some participants (their weights renormalised)."""
     import copy

@@ -131,10 +131,18 @@ FEEDBACK_PHASES = ("restitution", "follow_up")
 
 
 def feedback_closed_reason(process: Process) -> str | None:
-    """The feedback survey opens with the restitution (or once the process is closed)."""
+    """The feedback survey opens with the restitution (its phase, or a published synthesis)
+    or once the process is closed."""
     from django.utils.translation import gettext as _
 
+    from palabre.synthesis.models import Synthesis
+
     if process.status == Process.Status.CLOSED:
+        return None
+    if (
+        process.status == Process.Status.PUBLISHED
+        and Synthesis.objects.filter(process=process, status=Synthesis.Status.PUBLISHED).exists()
+    ):
         return None
     phase = process.current_phase()
     if process.status == Process.Status.PUBLISHED and phase and phase.kind in FEEDBACK_PHASES:

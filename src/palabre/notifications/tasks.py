@@ -67,10 +67,17 @@ def send_notification_email(notification_id: int) -> None:
     if notification is None or not notification.user.is_active:
         return
     with translation.override(settings.LANGUAGE_CODE):
+        process = notification.process
         context = {
             "n": notification,
             "url": _absolute(notification_url(notification)),
-            "organization": notification.process.organization,
+            "organization": process.organization,
+            "feedback_url": _absolute(
+                reverse(
+                    "process_feedback",
+                    kwargs={"org": process.organization.slug, "slug": process.slug},
+                )
+            ),
         }
         subject = render_to_string("notifications/email/notification_subject.txt", context)
         body = render_to_string("notifications/email/notification_body.txt", context)

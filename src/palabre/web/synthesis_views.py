@@ -62,6 +62,9 @@ def _document(request: HttpRequest, process: Process) -> dict[str, Any]:
 def synthesis_public(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     process = _process(request, org, slug)
     context = _document(request, process)
+    from .views import _feedback_open
+
+    context["feedback_open"] = _feedback_open(process)
     context["draft"] = selectors.draft_of(process=process)
     context["draft_open"] = context["draft"] is not None and not (
         restitution.draft_comments_closed_reason(context["draft"])
