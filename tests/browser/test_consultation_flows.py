@@ -119,6 +119,7 @@ def test_mediator_records_an_idea_on_a_tablet(live_server, browser, javascript):
     page.fill("#id_title", "Un abri à l'arrêt de bus")
     page.fill("#id_body", "On attend sous la pluie.")
     page.click("main form button[type=submit]")
+    page.wait_for_load_state()
     assert "consentement" in page.content() or "accepte" in page.content()
     assert not Contribution.objects.exists()
     page.check("#id_consent")

@@ -59,16 +59,22 @@ def test_decisions_draft_and_open_data(live_server, browser, javascript):
     assert "Six bancs seront posés en mars." in page.content()
     check_axe(page, javascript)
     page.goto(f"{base}/ville-de-test/demarches/{process.slug}/")
-    page.click("a:has-text('Données ouvertes')")
+    with page.expect_navigation():
+        page.click("nav.restitution-links a:has-text('Données ouvertes')")
+    page.wait_for_load_state()
     assert "contributions.csv" in page.content()
     check_axe(page, javascript)
-    page.click("a:has-text('Toutes les données ouvertes de la collectivité')")
+    with page.expect_navigation():
+        page.click("a:has-text('Toutes les données ouvertes de la collectivité')")
+    page.wait_for_load_state()
     check_axe(page, javascript)
     sign_in(page, base, resident)
     page.goto(f"{base}/ville-de-test/demarches/{process.slug}/synthese/projet/")
     check_axe(page, javascript)
     page.fill(f"#comment-{statement.pk}", "Et à l'ombre, si possible.")
-    page.click("button:has-text('Envoyer mon commentaire')")
+    with page.expect_navigation():
+        page.click("button:has-text('Envoyer mon commentaire')")
+    page.wait_for_load_state()
     assert "votre commentaire est transmis" in page.content()
     assert DraftComment.objects.get().body == "Et à l'ombre, si possible."
     context.close()

@@ -23,6 +23,13 @@ from .test_ideas_flow import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _follow(page, selector):
+    """Click a link or a submit button and wait for the next page to be there."""
+    with page.expect_navigation():
+        page.click(selector)
+    page.wait_for_load_state()
+
+
 def _corpus(process):
     ideas = []
     for theme, texts in THEMES.items():
@@ -45,17 +52,17 @@ def test_analyst_workspace_and_writing(live_server, browser, javascript):
     sign_in(page, base, analyst)
     page.goto(f"{base}/ville-de-test/espace/demarches/{process.slug}/analyse/")
     check_axe(page, javascript)
-    page.click("button:has-text('Lancer une analyse')")
+    _follow(page, "button:has-text('Lancer une analyse')")
     page.goto(f"{base}/ville-de-test/espace/demarches/{process.slug}/analyse/")
     assert "Terminée" in page.content()
     check_axe(page, javascript)
-    page.click("nav a:has-text('Thèmes')")
+    _follow(page, "nav a:has-text('Thèmes')")
     check_axe(page, javascript)
     topic = Topic.objects.filter(process=process, parent=None).first()
-    page.click(f"a:has-text('{topic.label}') >> nth=0")
+    _follow(page, f"a:has-text('{topic.label}') >> nth=0")
     check_axe(page, javascript)
     page.fill("#id_label", "Mobilités douces")
-    page.click("button:has-text('Renommer')")
+    _follow(page, "button:has-text('Renommer')")
     assert "Le thème est renommé." in page.content()
     first = (
         Assignment.objects.filter(topic=topic)
@@ -64,20 +71,20 @@ def test_analyst_workspace_and_writing(live_server, browser, javascript):
     )
     page.check(f"#c{first.contribution_id}")
     page.select_option("#id_action", "pin")
-    page.click("button:has-text('Appliquer')")
+    _follow(page, "button:has-text('Appliquer')")
     assert "Citations mises à jour." in page.content()
     assert Assignment.objects.get(pk=first.pk).pinned
-    page.click("nav a:has-text('Rédaction de la synthèse')")
+    _follow(page, "nav a:has-text('Rédaction de la synthèse')")
     check_axe(page, javascript)
     page.select_option("#id_section-topic", str(topic.pk))
-    page.click("button:has-text('Ajouter la section')")
+    _follow(page, "button:has-text('Ajouter la section')")
     section_id = page.locator("section.card").first.get_attribute("aria-labelledby").split("-")[1]
     page.fill(f"#id_s{section_id}-text", "Les habitants veulent des pistes cyclables continues.")
     page.check(f"input[name='s{section_id}-evidence'][value='{first.contribution_id}']")
-    page.click('button:has-text("Ajouter l\'énoncé")')
+    _follow(page, 'button:has-text("Ajouter l\'énoncé")')
     assert "Appuyé par 1 contribution" in page.content()
     check_axe(page, javascript)
-    page.click("button:has-text('Publier la synthèse')")
+    _follow(page, "button:has-text('Publier la synthèse')")
     assert "Les habitants veulent des pistes cyclables continues." in page.content()
     check_axe(page, javascript)
     statement = Statement.objects.get()

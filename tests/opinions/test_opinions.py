@@ -191,3 +191,28 @@ def test_agents_seed_statements_from_the_ideas_of_another_process(om, client, ag
     bodies = set(services.statements_visible(om["process"]).values_list("body", flat=True))
     assert "Fermer la rue aux voitures le dimanche" in bodies
     assert "Une idée masquée" not in bodies
+
+
+def test_agents_seed_statements_from_a_synthesis(om, client, agent_a, org_a):
+    from palabre.synthesis import restitution
+
+    from ..factories import make_contribution, make_process
+
+    box = make_process(org_a, title="Idées")
+    idea = make_contribution(box, title="Des bancs")
+    draft = restitution.draft_get_or_create(process=box)
+    section = restitution.section_add(synthesis=draft, title="Mobilier")
+    for text in ("Il manque des bancs près du marché.", "Les bancs doivent être à l'ombre."):
+        restitution.statement_save(section=section, text=text, evidence_ids=[idea.pk])
+    login(client, agent_a)
+    edit = reverse(
+        "backoffice:opinion_map",
+        kwargs={"org": om["process"].organization.slug, "slug": om["process"].slug},
+    )
+    assert "énoncés d'une synthèse" in client.get(edit).content.decode()
+    client.post(edit, {"what": "synthesis", "synthesis-source": box.pk})
+    bodies = list(services.statements_visible(om["process"]).values_list("body", flat=True))
+    assert "Il manque des bancs près du marché." in bodies
+    assert "Les bancs doivent être à l'ombre." in bodies
+    client.post(edit, {"what": "synthesis", "synthesis-source": box.pk})  # twice: no doubles
+    assert services.statements_visible(om["process"]).count() == len(bodies)

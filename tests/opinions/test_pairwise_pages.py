@@ -130,3 +130,39 @@ def test_pairs_are_balanced_and_exclude_the_last_one(box, citizen):
     shown = [pk for pair in seen for pk in pair]
     counts = [shown.count(i.pk) for i in ideas]
     assert max(counts) - min(counts) <= 2
+
+
+def test_rankings_per_neighbourhood_from_consented_profiles(box, client, org_a):
+    """Nord prefers idea 0, Sud idea 4; the neighbourhood comes from the profiles people
+    filled in with their consent (the evaluation app answers the opinions app's signal)."""
+    from palabre.evaluation.services import profile_save
+
+    process, ideas = box
+    nord, sud = org_a.neighbourhoods.get(name="Nord"), org_a.neighbourhoods.get(name="Sud")
+    for n in range(24):
+        voter = UserFactory()
+        home = nord if n % 2 == 0 else sud
+        if n < 22:  # two people did not describe themselves
+            profile_save(organization=org_a, user=voter, consent=True, neighbourhood=home)
+        favourite = ideas[0] if home == nord else ideas[4]
+        for other in ideas:
+            if other == favourite:
+                continue
+            pairwise.pairwise_vote(
+                process=process,
+                voter=voter,
+                left=favourite,
+                right=other,
+                winner=favourite,
+                reason="",
+                token=uuid.uuid4(),
+            )
+    survey = PairwiseSurvey.objects.get(process=process)
+    pairwise.ranking_compute(survey_id=survey.pk)
+    view = pairwise.ranking_view(survey=PairwiseSurvey.objects.get(pk=survey.pk))
+    assert set(view["neighbourhoods"]) == {"Nord", "Sud"}
+    assert view["neighbourhoods"]["Nord"]["ranking"][0]["id"] == str(ideas[0].pk)
+    assert view["neighbourhoods"]["Sud"]["ranking"][0]["id"] == str(ideas[4].pk)
+    with translation.override("fr"):
+        page = client.get(url(process, "ranking")).content.decode()
+    assert "Par quartier" in page

@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 from palabre.contributions.rules import IDEA_TEMPLATES
 from palabre.core.forms import apply_validation_error
 from palabre.opinions import selectors, services
-from palabre.opinions.forms import OpinionMapForm, SeedForm, SeedFromIdeasForm
+from palabre.opinions.forms import (
+    OpinionMapForm,
+    SeedForm,
+    SeedFromIdeasForm,
+    SeedFromSynthesisForm,
+)
 from palabre.organizations.models import Organization
 from palabre.organizations.roles import Action
 from palabre.processes.models import Process
@@ -39,8 +44,25 @@ def opinion_map_edit(request: HttpRequest, organization: Organization, slug: str
         ),
         prefix="ideas",
     )
+    synthesis_form = SeedFromSynthesisForm(
+        request.POST if what == "synthesis" else None,
+        processes=processes_visible_to(user=request.user, organization=organization)
+        .filter(syntheses__isnull=False)
+        .distinct(),
+        prefix="synthesis",
+    )
     if request.method == "POST":
         try:
+            if what == "synthesis" and synthesis_form.is_valid():
+                from palabre.synthesis.selectors import statement_texts
+
+                created = services.statements_seed(
+                    process=process,
+                    author=request.user,
+                    texts=statement_texts(process=synthesis_form.cleaned_data["source"]),
+                )
+                messages.success(request, _("%(n)d statements added.") % {"n": len(created)})
+                return redirect(request.path)
             if what == "settings" and form.is_valid():
                 services.opinion_map_update(opinion_map=opinion_map, **form.cleaned_data)
                 messages.success(request, _("The settings are saved."))
@@ -67,7 +89,9 @@ def opinion_map_edit(request: HttpRequest, organization: Organization, slug: str
                 messages.success(request, _("The map is being recomputed."))
                 return redirect(request.path)
         except ValidationError as error:
-            target = {"seed": seed_form, "ideas": ideas_form}.get(what or "", form)
+            target = {"seed": seed_form, "ideas": ideas_form, "synthesis": synthesis_form}.get(
+                what or "", form
+            )
             apply_validation_error(target, error)
     return render(
         request,
@@ -80,6 +104,7 @@ def opinion_map_edit(request: HttpRequest, organization: Organization, slug: str
             form=form,
             seed_form=seed_form,
             ideas_form=ideas_form,
+            synthesis_form=synthesis_form,
             statements=selectors.statements_with_counts(opinion_map=opinion_map),
         ),
     )

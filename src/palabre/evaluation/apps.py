@@ -18,3 +18,9 @@ class EvaluationConfig(AppConfig):
             personal_data.export_feedback, dispatch_uid="evaluation.export_feedback"
         )
         account_anonymised.connect(personal_data.forget, dispatch_uid="evaluation.forget")
+
+        from palabre.opinions.signals import voter_segments
+
+        from .selectors import profile_segments
+
+        voter_segments.connect(profile_segments, dispatch_uid="evaluation.voter_segments")

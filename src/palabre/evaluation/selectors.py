@@ -508,3 +508,19 @@ def barometer_answers(*, process: Process) -> list[dict[str, Any]]:
             }
         )
     return records
+
+
+def profile_segments(
+    sender: Any, organization: Any, voters: list[int], **kwargs: Any
+) -> dict[str, dict[int, str]]:
+    """Answers `opinions.signals.voter_segments`: the neighbourhood of the voters who gave it
+    in their profile (with consent), so rankings can be shown per neighbourhood."""
+    from .models import Profile
+
+    return {
+        "neighbourhood": dict(
+            Profile.objects.filter(
+                organization=organization, user_id__in=voters, neighbourhood__isnull=False
+            ).values_list("user_id", "neighbourhood__name")
+        )
+    }

@@ -130,23 +130,28 @@ def reference_save(*, organization: Any, margins: dict[str, Any], source: str) -
 FEEDBACK_PHASES = ("restitution", "follow_up")
 
 
-def feedback_closed_reason(process: Process) -> str | None:
+def feedback_closed_reason(
+    process: Process, *, synthesis_published: bool | None = None
+) -> str | None:
     """The feedback survey opens with the restitution (its phase, or a published synthesis)
-    or once the process is closed."""
+    or once the process is closed. `synthesis_published` spares the query when the caller
+    already knows."""
     from django.utils.translation import gettext as _
 
     from palabre.synthesis.models import Synthesis
 
     if process.status == Process.Status.CLOSED:
         return None
-    if (
-        process.status == Process.Status.PUBLISHED
-        and Synthesis.objects.filter(process=process, status=Synthesis.Status.PUBLISHED).exists()
-    ):
-        return None
-    phase = process.current_phase()
-    if process.status == Process.Status.PUBLISHED and phase and phase.kind in FEEDBACK_PHASES:
-        return None
+    if process.status == Process.Status.PUBLISHED:
+        phase = process.current_phase()
+        if phase and phase.kind in FEEDBACK_PHASES:
+            return None
+        if synthesis_published is None:
+            synthesis_published = Synthesis.objects.filter(
+                process=process, status=Synthesis.Status.PUBLISHED
+            ).exists()
+        if synthesis_published:
+            return None
     return _("The feedback survey opens when the results are given back.")
 
 

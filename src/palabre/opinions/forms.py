@@ -61,3 +61,20 @@ class SeedFromIdeasForm(forms.Form):
         field = self.fields["source"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = processes
+
+
+class SeedFromSynthesisForm(forms.Form):
+    source: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Synthesis of the participation process"),
+        queryset=Process.objects.none(),  # set in __init__: processes with a synthesis
+        help_text=_(
+            "The statements of its latest synthesis (the draft if one is being written) become "
+            "statements of the map, in reading order."
+        ),
+    )
+
+    def __init__(self, *args: Any, processes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["source"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = processes

@@ -148,22 +148,47 @@ def recompute_request(*, process: Process) -> bool:
 
 
 def ranking_compute(*, survey_id: int) -> int:
-    """Recompute and store the ranking (run by the task). Returns the comparisons read."""
-    survey = PairwiseSurvey.objects.select_related("process").get(pk=survey_id)
+    """Recompute and store the ranking (run by the task). Returns the comparisons read.
+
+    Per participant type (stored on each comparison) and per every dimension that the apps
+    above answer through `signals.voter_segments` (neighbourhood from consented profiles)."""
+    from .signals import voter_segments
+
+    survey = PairwiseSurvey.objects.select_related("process__organization").get(pk=survey_id)
     PairwiseSurvey.objects.filter(pk=survey.pk).update(requested_at=None)
     ideas = [str(pk) for pk in pool(survey.process).values_list("pk", flat=True)]
-    rows = survey.votes.values_list("left_id", "right_id", "winner_id", "segment")
-    comparisons, undecided = [], 0
+    rows = survey.votes.values_list("left_id", "right_id", "winner_id", "segment", "voter_id")
+    comparisons, voters, undecided = [], [], 0
     alive = set(ideas)
-    for left, right, winner, segment in rows.iterator():
+    for left, right, winner, segment, voter in rows.iterator():
         if winner is None:
             undecided += 1
             continue
         loser = right if winner == left else left
         if str(winner) in alive and str(loser) in alive:
             comparisons.append(engine.Comparison(str(winner), str(loser), segment))
+            voters.append(voter)
     model = engine.PairwiseRanking(n_bootstrap=100, random_state=0)
     result = model.fit(comparisons, ideas, undecided=undecided).report()
+    dimensions: dict[str, dict[int, str]] = {}
+    for _receiver, answer in voter_segments.send(
+        sender=PairwiseSurvey,
+        organization=survey.process.organization,
+        voters=sorted({v for v in voters if v is not None}),
+    ):
+        if isinstance(answer, dict):
+            dimensions.update(answer)
+    result["segments_by"] = {}
+    for dimension, value_of in sorted(dimensions.items()):
+        regrouped = [
+            engine.Comparison(c.winner, c.loser, value_of.get(voter, "") if voter else "")
+            for c, voter in zip(comparisons, voters, strict=True)
+        ]
+        result["segments_by"][dimension] = (
+            engine.PairwiseRanking(n_bootstrap=100, random_state=0)
+            .fit(regrouped, ideas)
+            .report()["segments"]
+        )
     PairwiseSurvey.objects.filter(pk=survey.pk).update(
         result=result, computed_at=timezone.now(), votes_counted=len(comparisons) + undecided
     )
@@ -192,6 +217,10 @@ def ranking_view(*, survey: PairwiseSurvey) -> dict[str, Any] | None:
         str(labels.get(name, name)): {**value, "ranking": named(value.get("ranking"))}
         for name, value in survey.result.get("segments", {}).items()
     }
+    neighbourhoods = {
+        name: {**value, "ranking": named(value.get("ranking"))}
+        for name, value in survey.result.get("segments_by", {}).get("neighbourhood", {}).items()
+    }
     undecided = dict(
         survey.votes.filter(winner__isnull=True)
         .values_list("reason")
@@ -202,6 +231,7 @@ def ranking_view(*, survey: PairwiseSurvey) -> dict[str, Any] | None:
         **survey.result,
         "ranking": named(survey.result["ranking"]),
         "segments": segments,
+        "neighbourhoods": neighbourhoods,
         "undecided_reasons": undecided,
         "computed_at": survey.computed_at,
     }

@@ -60,10 +60,25 @@ def process_get_for_user(
     404 when the user may not even see it (its existence is not revealed), 403 when they see
     it but may not change it.
     """
-    qs = processes_visible_to(user=user, organization=organization).filter(slug=slug)
     related = ("phases", "themes", "neighbourhoods") if framing else ("phases",)
-    process = qs.select_related("organization").prefetch_related(*related).first()
-    if process is None:
+    process = (
+        Process.objects.filter(organization=organization, slug=slug)
+        .select_related("organization")
+        .prefetch_related(*related)
+        .first()
+    )
+    # The same rule as processes_visible_to, decided here without asking for the user's
+    # roles when the process is public (no query on the hot paths of participants).
+    if process is None or not (
+        (
+            process.status in PUBLIC_STATUSES
+            or organization_user_can(user, organization, Action.VIEW_DRAFTS)
+        )
+        and (
+            process.visibility != Process.Visibility.RESTRICTED
+            or organization_user_can(user, organization, Action.VIEW_RESTRICTED)
+        )
+    ):
         raise Http404(_("This participation process does not exist or is not public."))
     if action == ProcessAction.CHANGE and not organization_user_can(
         user, organization, Action.MANAGE_PROCESSES

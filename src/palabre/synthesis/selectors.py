@@ -85,6 +85,19 @@ def synthesis_public(*, process: Process, version: int | None = None) -> Synthes
     return qs.order_by("-version").first()
 
 
+def statement_texts(*, process: Process) -> list[str]:
+    """The statements of the process's latest synthesis (the draft if one is being written),
+    in reading order: what an opinion map can ask participants to agree or disagree with."""
+    synthesis = Synthesis.objects.filter(process=process).order_by("-version").first()
+    if synthesis is None:
+        return []
+    return list(
+        Statement.objects.filter(section__synthesis=synthesis)
+        .order_by("section__position", "section__pk", "position", "pk")
+        .values_list("text", flat=True)
+    )
+
+
 def draft_of(*, process: Process) -> Synthesis | None:
     return Synthesis.objects.filter(process=process, status=Synthesis.Status.DRAFT).first()
 

@@ -147,6 +147,7 @@ def process_detail(request: HttpRequest, org: str, slug: str) -> HttpResponse:
             .order_by("-created_at", "-pk")
         )
         listing = {"page": Paginator(contributions, 20).get_page(request.GET.get("page"))}
+    restitution = _restitution(process)
     return render(
         request,
         "web/process_detail.html",
@@ -155,8 +156,8 @@ def process_detail(request: HttpRequest, org: str, slug: str) -> HttpResponse:
             "collects_ideas": collects_ideas,
             "questionnaire": questionnaire,
             "budget": budget,
-            "feedback_open": _feedback_open(process),
-            "restitution": _restitution(process),
+            "feedback_open": _feedback_open(process, restitution["synthesis"]),
+            "restitution": restitution,
             "organization": organization,
             "process": process,
             "phases": process.phases.all(),
@@ -189,7 +190,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-def _feedback_open(process: Process) -> bool:
+def _feedback_open(process: Process, synthesis_published: bool | None = None) -> bool:
     from palabre.evaluation.services import feedback_closed_reason
 
-    return feedback_closed_reason(process) is None
+    return feedback_closed_reason(process, synthesis_published=synthesis_published) is None
