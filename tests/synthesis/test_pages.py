@@ -250,3 +250,23 @@ def test_deleting_an_account_keeps_the_evidence_anonymised(
     assert pseudonym not in page
     idea.refresh_from_db()
     assert idea.author_id == author.pk  # the contribution stays, tied to an anonymised row
+
+
+def test_unclassified_contributions_can_form_a_new_topic(
+    as_user, published_a, analyst_a, corpus_a, analyse
+):
+    from palabre.synthesis import services
+
+    analyse(published_a, analyst_a)
+    idea = corpus_a["bruit"][2]
+    services.contributions_move(
+        process=published_a, contribution_ids=[idea.pk], target=None, user=analyst_a
+    )
+    url = _bo("synthesis_unclassified", published_a)
+    client = as_user(analyst_a)
+    assert str(idea.pk) in client.get(url).content.decode()
+    response = client.post(
+        url, {"what": "act", "action": "split", "label": "Nuisances", "ids": [idea.pk]}
+    )
+    assert response.status_code == 302
+    assert Assignment.objects.get(contribution=idea).topic.label == "Nuisances"

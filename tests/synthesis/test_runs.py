@@ -99,7 +99,11 @@ def test_split_duplicates_and_campaigns(analyse, published_a, agent_a, corpus_a)
     first, second = corpus_a["velo"][0], corpus_a["velo"][1]
     topic = Assignment.objects.get(contribution=first).topic
     new = services.topic_split(
-        topic=topic, contribution_ids=[first.pk, second.pk], label="Stationnement", user=agent_a
+        process=published_a,
+        topic=topic,
+        contribution_ids=[first.pk, second.pk],
+        label="Stationnement",
+        user=agent_a,
     )
     assert set(Assignment.objects.filter(topic=new).values_list("contribution", flat=True)) == {
         first.pk,
@@ -113,6 +117,15 @@ def test_split_duplicates_and_campaigns(analyse, published_a, agent_a, corpus_a)
     )
     assert Assignment.objects.get(contribution=second).duplicate_of == first
     assert Assignment.objects.get(contribution=first).campaign
+    # from the unclassified contributions, a new top-level topic
+    third = corpus_a["bruit"][5]
+    services.contributions_move(
+        process=published_a, contribution_ids=[third.pk], target=None, user=agent_a
+    )
+    top = services.topic_split(
+        process=published_a, topic=None, contribution_ids=[third.pk], label="Nuit", user=agent_a
+    )
+    assert top.parent is None and Assignment.objects.get(contribution=third).topic == top
 
 
 def test_one_run_at_a_time_and_a_failed_run_keeps_the_previous_result(

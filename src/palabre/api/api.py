@@ -6,6 +6,7 @@ Endpoints go through the same selectors (permission chokepoints) as the pages.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
@@ -71,4 +72,164 @@ def get_process(request: HttpRequest, org: str, slug: str):
     return {
         **{f: getattr(process, f) for f in ProcessDetailOut.model_fields if f != "phases"},
         "phases": list(process.phases.all()),
+    }
+
+
+class StatementOut(Schema):
+    text: str
+    evidence: list[int]
+    channels: dict[str, int]
+
+
+class SectionOut(Schema):
+    title: str
+    kind: str
+    statements: list[StatementOut]
+
+
+class SynthesisOut(Schema):
+    version: int
+    title: str
+    introduction: str
+    method: str
+    published_at: dt.datetime
+    sections: list[SectionOut]
+
+
+class AnswerOut(Schema):
+    status: str
+    text: str
+    given_by: str
+    progress: int | None
+    date: dt.datetime
+
+
+class AnswerSubjectOut(Schema):
+    topic: str | None
+    proposal_id: int | None
+    current: AnswerOut
+    history: list[AnswerOut]
+
+
+class OpenDataFileOut(Schema):
+    name: str
+    url: str
+
+
+class OpenDataOut(Schema):
+    published_at: dt.datetime
+    files: list[OpenDataFileOut]
+
+
+def _visible_process(request: HttpRequest, org: str, slug: str) -> Any:
+    organization = organization_get(slug=org)
+    return process_get_for_user(user=request.user, organization=organization, slug=slug)
+
+
+@api.get(
+    "/organizations/{org}/processes/{slug}/synthesis",
+    response=SynthesisOut,
+    tags=["restitution"],
+)
+def get_synthesis(request: HttpRequest, org: str, slug: str, version: int | None = None):
+    """The published synthesis (latest version, or `version`): every statement with the ids of
+    the contributions that back it and their channels."""
+    from django.http import Http404
+
+    from palabre.synthesis.selectors import document_of, synthesis_public
+
+    process = _visible_process(request, org, slug)
+    synthesis = synthesis_public(process=process, version=version)
+    if synthesis is None:
+        raise Http404("No synthesis published.")
+    return {
+        "version": synthesis.version,
+        "title": synthesis.title,
+        "introduction": synthesis.introduction,
+        "method": synthesis.method,
+        "published_at": synthesis.published_at,
+        "sections": [
+            {
+                "title": section.title,
+                "kind": section.kind,
+                "statements": [
+                    {
+                        "text": statement.text,
+                        "evidence": [c.pk for c in statement.backing.contributions],  # type: ignore[attr-defined]
+                        "channels": _channel_counts(statement.backing.contributions),  # type: ignore[attr-defined]
+                    }
+                    for statement in section.statements.all()
+                ],
+            }
+            for section in document_of(synthesis=synthesis)
+        ],
+    }
+
+
+def _channel_counts(contributions: list[Any]) -> dict[str, int]:
+    from collections import Counter
+
+    return dict(Counter(c.channel for c in contributions))
+
+
+def _answer(answer: Any) -> dict[str, Any]:
+    return {
+        "status": answer.status,
+        "text": answer.text,
+        "given_by": answer.signed_as,
+        "progress": answer.progress,
+        "date": answer.created_at,
+    }
+
+
+@api.get(
+    "/organizations/{org}/processes/{slug}/answers",
+    response=list[AnswerSubjectOut],
+    tags=["restitution"],
+)
+def list_answers(request: HttpRequest, org: str, slug: str):
+    """What the local government decided: each answered topic or proposal, its current status
+    and the earlier answers."""
+    from palabre.synthesis.selectors import answers_of
+
+    process = _visible_process(request, org, slug)
+    return [
+        {
+            "topic": subject.topic.label if subject.topic else None,
+            "proposal_id": subject.contribution.pk if subject.contribution else None,
+            "current": _answer(subject.current),
+            "history": [_answer(a) for a in subject.answers[1:]],
+        }
+        for subject in answers_of(process=process)
+    ]
+
+
+@api.get(
+    "/organizations/{org}/processes/{slug}/open-data",
+    response=OpenDataOut,
+    tags=["restitution"],
+)
+def get_open_data(request: HttpRequest, org: str, slug: str):
+    """The files of the process's latest open dataset, at their stable addresses."""
+    from django.http import Http404
+    from django.urls import reverse
+
+    from palabre.opendata.selectors import dataset_latest
+
+    process = _visible_process(request, org, slug)
+    dataset = dataset_latest(process=process)
+    if dataset is None:
+        raise Http404("No open data published.")
+    names = ["jeu-de-donnees.zip", *dataset.manifest.get("files", [])]
+    return {
+        "published_at": dataset.published_at,
+        "files": [
+            {
+                "name": name,
+                "url": request.build_absolute_uri(
+                    reverse("opendata_file", kwargs={"org": org, "slug": slug, "name": name})
+                ),
+            }
+            for name in names
+        ],
     }

@@ -144,7 +144,9 @@ def workspace(request: HttpRequest, organization: Organization, slug: str) -> Ht
     )
 
 
-def _act(request: HttpRequest, process: Process, form: ContributionsActionForm) -> str:
+def _act(
+    request: HttpRequest, process: Process, form: ContributionsActionForm, topic: Topic | None
+) -> str:
     data = form.cleaned_data
     ids, user, action = data["ids"], request.user, data["action"]
     target = (
@@ -156,9 +158,8 @@ def _act(request: HttpRequest, process: Process, form: ContributionsActionForm) 
         )
         return _("%(n)d contributions moved.") % {"n": n}
     if action == "split":
-        topic = Topic.objects.get(pk=request.resolver_match.kwargs["pk"])  # type: ignore[union-attr]
         new = services.topic_split(
-            topic=topic, contribution_ids=ids, label=data["label"], user=user
+            process=process, topic=topic, contribution_ids=ids, label=data["label"], user=user
         )
         return _("New topic “%(label)s” made.") % {"label": new.label}
     if action in ("pin", "unpin"):
@@ -211,7 +212,7 @@ def topic_detail(
                 messages.success(request, _("The topic is renamed."))
                 return redirect(request.get_full_path())
             if what == "act" and action_form.is_valid():
-                messages.success(request, _act(request, process, action_form))
+                messages.success(request, _act(request, process, action_form, topic))
                 return redirect(request.get_full_path())
         except ValidationError as error:
             apply_validation_error(rename_form if what == "rename" else action_form, error)

@@ -472,21 +472,28 @@ def contributions_move(
 
 
 @transaction.atomic
-def topic_split(*, topic: Topic, contribution_ids: list[int], label: str, user: Any) -> Topic:
-    """A new topic beside `topic`, made of the chosen contributions."""
+def topic_split(
+    *,
+    process: Process,
+    topic: Topic | None,
+    contribution_ids: list[int],
+    label: str,
+    user: Any,
+) -> Topic:
+    """A new topic beside `topic` (at the top level when the contributions come from the
+    unclassified ones), made of the chosen contributions."""
     if not contribution_ids:
         raise ValidationError(_("Choose the contributions that make the new topic."))
     if not label.strip():
         raise ValidationError({"label": _("A topic needs a name.")})
     new = Topic.objects.create(
-        process=topic.process, label=label.strip()[:200], label_edited=True, parent=topic.parent
+        process=process,
+        label=label.strip()[:200],
+        label_edited=True,
+        parent=topic.parent if topic else None,
     )
-    contributions_move(
-        process=topic.process, contribution_ids=contribution_ids, target=new, user=user
-    )
-    _journal(
-        process=topic.process, user=user, action=Edit.Action.SPLIT, topic=topic, into=new.label
-    )
+    contributions_move(process=process, contribution_ids=contribution_ids, target=new, user=user)
+    _journal(process=process, user=user, action=Edit.Action.SPLIT, topic=topic, into=new.label)
     return new
 
 
