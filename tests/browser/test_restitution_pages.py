@@ -58,6 +58,9 @@ def test_decisions_draft_and_open_data(live_server, browser, javascript):
     page.goto(f"{base}/ville-de-test/demarches/{process.slug}/decisions/")
     assert "Six bancs seront posés en mars." in page.content()
     check_axe(page, javascript)
+    page.goto(f"{base}/ville-de-test/demarches/{process.slug}/idees/{idea.pk}/")
+    assert "est devenue cette idée" in page.content()
+    check_axe(page, javascript)
     page.goto(f"{base}/ville-de-test/demarches/{process.slug}/")
     with page.expect_navigation():
         page.click("nav.restitution-links a:has-text('Données ouvertes')")

@@ -270,3 +270,36 @@ def test_unclassified_contributions_can_form_a_new_topic(
     )
     assert response.status_code == 302
     assert Assignment.objects.get(contribution=idea).topic.label == "Nuisances"
+
+
+def test_the_idea_page_says_what_became_of_it(
+    as_user, client, published_a, elected_a, corpus_a, analyst_a
+):
+    idea = corpus_a["velo"][0]
+    url = reverse(
+        "idea_detail",
+        kwargs={"org": published_a.organization.slug, "slug": published_a.slug, "pk": idea.pk},
+    )
+    assert "est devenue cette idée" not in client.get(url).content.decode()
+    draft = restitution.draft_get_or_create(process=published_a)
+    section = restitution.section_add(synthesis=draft, title="Vélo")
+    restitution.statement_save(section=section, text="Des pistes partout.", evidence_ids=[idea.pk])
+    restitution.synthesis_publish(synthesis=draft, user=analyst_a)
+    for status, text in (("under_study", "Nous regardons."), ("adopted", "Adoptée au conseil.")):
+        restitution.answer_give(
+            process=published_a,
+            contribution=idea,
+            status=status,
+            text=text,
+            signed_as="Le maire",
+            user=elected_a,
+        )
+    page = client.get(url).content.decode()
+    assert "est devenue cette idée" in page
+    assert "Retenue" in page and "Adoptée au conseil." in page and "Nous regardons." in page
+    assert "Des pistes partout." in page
+    staff_page = as_user(elected_a).get(url).content.decode()
+    answer_url = _bo("synthesis_answers", published_a) + f"?sujet=c{idea.pk}"
+    assert answer_url in staff_page.replace("&amp;", "&")
+    form = as_user(elected_a).get(answer_url).content.decode()
+    assert f'value="c{idea.pk}" selected' in form

@@ -355,9 +355,13 @@ def answers(request: HttpRequest, organization: Organization, slug: str) -> Http
         (f"t{pk}", _("Topic: %(label)s") % {"label": label})
         for pk, label in selectors.topic_choices(process=process)
     ]
-    proposals = Contribution.objects.filter(
+    ideas = Contribution.objects.filter(
         process=process, kind=Contribution.Kind.IDEA, is_hidden=False, withdrawn_at__isnull=True
-    ).order_by("-pk")[:300]
+    )
+    proposals = list(ideas.order_by("-pk")[:300])
+    asked = request.POST.get("subject") or request.GET.get("sujet") or ""
+    if asked.startswith("c") and asked[1:].isdigit():  # the proposal answered from its page
+        proposals += [c for c in ideas.filter(pk=int(asked[1:])) if c not in proposals]
     subjects += [
         (
             f"c{c.pk}",

@@ -149,6 +149,22 @@ def idea_create(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     )
 
 
+def _outcome_context(request: HttpRequest, process: Process, idea: Any) -> dict[str, Any]:
+    """What became of the idea: its public answers (status history), the synthesis statements
+    that cite it; and, for those who answer, a link to answer it."""
+    from palabre.organizations.permissions import organization_user_can
+    from palabre.organizations.roles import Action
+    from palabre.synthesis.models import Answer
+    from palabre.synthesis.selectors import outcomes_of
+
+    outcome = outcomes_of(Contribution.objects.filter(pk=idea.pk))[0]
+    return {
+        "answers": list(Answer.objects.filter(contribution=idea).order_by("-created_at", "-pk")),
+        "cited_in": outcome.statements,
+        "can_answer": organization_user_can(request.user, process.organization, Action.ANSWER),
+    }
+
+
 def idea_detail(request: HttpRequest, org: str, slug: str, pk: int) -> HttpResponse:
     process = _process(request, org, slug)
     idea = idea_get_for_user(user=request.user, process=process, pk=pk)
@@ -168,6 +184,7 @@ def idea_detail(request: HttpRequest, org: str, slug: str, pk: int) -> HttpRespo
             "supported": bool(supported_by(user=request.user, ideas=[idea])),
             "can_edit": services.idea_can_edit(idea=idea, user=request.user),
             "support_closed": activity_closed_reason(process, Activity.SUPPORT),
+            **_outcome_context(request, process, idea),
         },
     )
 
