@@ -212,15 +212,14 @@ def ranking_view(*, survey: PairwiseSurvey) -> dict[str, Any] | None:
 
     from palabre.accounts.models import User
 
-    labels = dict(User.ParticipantType.choices)
-    segments = {
-        str(labels.get(name, name)): {**value, "ranking": named(value.get("ranking"))}
-        for name, value in survey.result.get("segments", {}).items()
-    }
-    neighbourhoods = {
-        name: {**value, "ranking": named(value.get("ranking"))}
-        for name, value in survey.result.get("segments_by", {}).get("neighbourhood", {}).items()
-    }
+    def segmented(rows: dict[str, Any], labels: dict[str, Any]) -> dict[str, Any]:
+        return {
+            str(labels.get(name, name)): {**value, "ranking": named(value.get("ranking"))}
+            for name, value in rows.items()
+        }
+
+    segments = segmented(survey.result.get("segments", {}), dict(User.ParticipantType.choices))
+    neighbourhoods = segmented(survey.result.get("segments_by", {}).get("neighbourhood", {}), {})
     undecided = dict(
         survey.votes.filter(winner__isnull=True)
         .values_list("reason")
