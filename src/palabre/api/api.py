@@ -67,8 +67,7 @@ def list_processes(request: HttpRequest, org: str):
 
 @api.get("/organizations/{org}/processes/{slug}", response=ProcessDetailOut, tags=["processes"])
 def get_process(request: HttpRequest, org: str, slug: str):
-    organization = organization_get(slug=org)
-    process = process_get_for_user(user=request.user, organization=organization, slug=slug)
+    process = _visible_process(request, org, slug)
     return {
         **{f: getattr(process, f) for f in ProcessDetailOut.model_fields if f != "phases"},
         "phases": list(process.phases.all()),
@@ -156,7 +155,7 @@ def get_synthesis(request: HttpRequest, org: str, slug: str, version: int | None
                     {
                         "text": statement.text,
                         "evidence": [c.pk for c in statement.backing.contributions],  # type: ignore[attr-defined]
-                        "channels": _channel_counts(statement.backing.contributions),  # type: ignore[attr-defined]
+                        "channels": statement.backing.by_channel,  # type: ignore[attr-defined]
                     }
                     for statement in section.statements.all()
                 ],
@@ -164,12 +163,6 @@ def get_synthesis(request: HttpRequest, org: str, slug: str, version: int | None
             for section in document_of(synthesis=synthesis)
         ],
     }
-
-
-def _channel_counts(contributions: list[Any]) -> dict[str, int]:
-    from collections import Counter
-
-    return dict(Counter(c.channel for c in contributions))
 
 
 def _answer(answer: Any) -> dict[str, Any]:

@@ -17,8 +17,8 @@ from palabre.contributions.models import Contribution
 from palabre.core.forms import apply_validation_error
 from palabre.core.http import require_post
 from palabre.organizations.models import Organization
-from palabre.organizations.permissions import organization_user_can
 from palabre.organizations.roles import Action
+from palabre.organizations.selectors import members_who_can
 from palabre.processes.models import Process
 from palabre.processes.selectors import process_get_for_user
 from palabre.synthesis import coding, restitution, selectors, services
@@ -257,7 +257,7 @@ def write(request: HttpRequest, organization: Organization, slug: str) -> HttpRe
     section_form = SectionForm(
         request.POST if what == "section" else None, topics=topics, prefix="section"
     )
-    sections = selectors.document_of(synthesis=draft, public=False)
+    sections = selectors.document_of(synthesis=draft)
     statement_forms: dict[int, StatementForm] = {}
     for section in sections:
         posted = what == f"statement-{section.pk}"
@@ -422,18 +422,8 @@ def opendata_publish(request: HttpRequest, organization: Organization, slug: str
 
 
 def _analysts(organization: Organization) -> list[tuple[int, str]]:
-    from palabre.organizations.models import Membership
-
-    people = (
-        Membership.objects.filter(organization=organization)
-        .select_related("user")
-        .order_by("user__pseudonym")
-    )
-    return [
-        (m.user_id, m.user.pseudonym)
-        for m in people
-        if organization_user_can(m.user, organization, Action.ANALYSE)
-    ]
+    people = members_who_can(organization=organization, action=Action.ANALYSE)
+    return list(dict.fromkeys((m.user_id, m.user.pseudonym) for m in people))
 
 
 @backoffice(Action.ANALYSE)

@@ -55,7 +55,8 @@ def participant_ids(process: Process) -> set[int]:
     return ids
 
 
-def _suppress(rows: dict[str, int]) -> dict[str, int | None]:
+def suppress_small_cells(rows: dict[str, int]) -> dict[str, int | None]:
+    """Counts under THRESHOLD become None (never shown nor published); zeros stay."""
     return {k: (v if v >= THRESHOLD or v == 0 else None) for k, v in rows.items()}
 
 
@@ -131,8 +132,8 @@ def process_metrics(*, process: Process) -> dict[str, Any]:
         "by_kind": {str(kind_labels.get(k, k)): v for k, v in by("kind").items()},
         "by_channel": {str(channel_labels.get(k, k)): v for k, v in by("channel").items()},
         "by_phase": by("phase__title"),
-        "by_neighbourhood": _suppress(by("neighbourhood__name")),
-        "by_participant_type": _suppress(by_type),
+        "by_neighbourhood": suppress_small_cells(by("neighbourhood__name")),
+        "by_participant_type": suppress_small_cells(by_type),
         "moderation": moderation,
         "answers": answer_delays(process=process),
     }

@@ -245,21 +245,17 @@ def on_synthesis_published(sender: Any, synthesis: Any, **kwargs: Any) -> None:
 def on_answer_given(sender: Any, answer: Any, **kwargs: Any) -> None:
     """The authors concerned hear about an answer: the proposal's author (and its followers),
     or the authors of every contribution in the topic."""
-    from palabre.synthesis.models import Assignment
-    from palabre.synthesis.selectors import contributors_of_topic, topic_tree_ids
+    from palabre.synthesis.selectors import contributions_of_topic
 
     if answer.contribution_id:
         concerned = Contribution.objects.filter(pk=answer.contribution_id)
         recipients = _followers(idea=answer.contribution_id)
-        if answer.contribution.author_id:
-            recipients.add(answer.contribution.author_id)
     else:
-        concerned = Contribution.objects.filter(
-            pk__in=Assignment.objects.filter(topic__in=topic_tree_ids(answer.topic)).values(
-                "contribution"
-            )
-        )
-        recipients = contributors_of_topic(topic=answer.topic)
+        concerned = contributions_of_topic(topic=answer.topic)
+        recipients = set()
+    recipients |= set(
+        concerned.filter(author__isnull=False).values_list("author", flat=True).distinct()
+    )
     with transaction.atomic():
         notify(
             recipients=dict.fromkeys(recipients, Notification.Kind.ANSWER_GIVEN),

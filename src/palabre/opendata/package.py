@@ -22,7 +22,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from palabre.contributions.models import Contribution
-from palabre.evaluation.selectors import THRESHOLD, RecordUnavailable, evaluation_record
+from palabre.evaluation.selectors import (
+    THRESHOLD,
+    RecordUnavailable,
+    evaluation_record,
+    suppress_small_cells,
+)
 from palabre.processes.models import Process
 from palabre.synthesis.models import Answer, Assignment, Statement, Synthesis, Topic
 from palabre_analysis.cleaning import mask_personal_data
@@ -78,8 +83,8 @@ def pseudonym(process: Process, user_id: int | None) -> str:
 
 def _suppressed(counts: Counter[str]) -> list[dict[str, Any]]:
     return [
-        {"value": value or "—", "contributions": n if n >= THRESHOLD else None}
-        for value, n in sorted(counts.items())
+        {"value": value or "—", "contributions": n}
+        for value, n in sorted(suppress_small_cells(dict(counts)).items())
     ]
 
 

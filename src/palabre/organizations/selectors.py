@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from .models import LegalPage, Membership, Neighbourhood, Organization
 from .permissions import organization_user_can
-from .roles import STAFF_ROLES, Action
+from .roles import ROLE_ACTIONS, STAFF_ROLES, Action
 
 
 def organizations_public() -> QuerySet[Organization]:
@@ -68,4 +68,15 @@ def members_of(*, organization: Organization) -> QuerySet[Membership]:
         .exclude(role="citizen")
         .select_related("user")
         .order_by("user__email", "role")
+    )
+
+
+def members_who_can(*, organization: Organization, action: Action) -> QuerySet[Membership]:
+    """The memberships whose role grants `action` in `organization`, in one query (a person
+    with two such roles appears twice). Superusers, who are not members, are not listed."""
+    roles = [role for role, actions in ROLE_ACTIONS.items() if action in actions]
+    return (
+        Membership.objects.filter(organization=organization, role__in=roles, user__is_active=True)
+        .select_related("user")
+        .order_by("user__pseudonym", "user_id")
     )

@@ -4,7 +4,7 @@ the answers, and what became of a contribution."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -104,12 +104,25 @@ def draft_of(*, process: Process) -> Synthesis | None:
 
 @dataclass
 class Evidence:
-    n: int
-    channels: list[tuple[str, int]]
-    contributions: list[Contribution] = field(default_factory=list)
+    """The contributions backing a statement; `by_channel` counts them per channel code."""
+
+    contributions: list[Contribution]
+    by_channel: dict[str, int]
+
+    @property
+    def n(self) -> int:
+        return len(self.contributions)
+
+    @property
+    def channels(self) -> list[tuple[str, int]]:
+        """(channel label, count), most frequent first."""
+        labels = dict(Contribution._meta.get_field("channel").choices or [])
+        return [
+            (str(labels.get(code, code)), n) for code, n in Counter(self.by_channel).most_common()
+        ]
 
 
-def document_of(*, synthesis: Synthesis, public: bool = True) -> list[Section]:
+def document_of(*, synthesis: Synthesis) -> list[Section]:
     """Sections with their statements; each statement gets `backing` (Evidence: how many
     contributions back it, from which channels, and the public ones to read)."""
     visible = Contribution.objects.filter(is_hidden=False, withdrawn_at__isnull=True)
@@ -123,13 +136,11 @@ def document_of(*, synthesis: Synthesis, public: bool = True) -> list[Section]:
             )
         )
     )
-    labels = dict(Contribution._meta.get_field("channel").choices or [])
     for section in sections:
         for statement in section.statements.all():
             items = list(statement.evidence.all())
-            channels = Counter(str(labels.get(c.channel, c.channel)) for c in items)
             statement.backing = Evidence(  # type: ignore[attr-defined]
-                n=len(items), channels=channels.most_common(), contributions=items
+                contributions=items, by_channel=dict(Counter(c.channel for c in items))
             )
     return sections
 
@@ -256,15 +267,9 @@ def topic_tree_ids(topic: Topic) -> list[int]:
     ]
 
 
-def contributors_of_topic(*, topic: Topic) -> set[int]:
-    """Authors of contributions placed in the topic or its sub-topics (merged ones included)."""
-    return set(
-        Assignment.objects.filter(
-            topic__in=topic_tree_ids(topic), contribution__author__isnull=False
-        )
-        .values_list("contribution__author", flat=True)
-        .distinct()
-    )
+def contributions_of_topic(*, topic: Topic) -> QuerySet[Contribution]:
+    """The contributions placed in the topic, its sub-topics or the topics merged into it."""
+    return Contribution.objects.filter(synthesis_assignment__topic__in=topic_tree_ids(topic))
 
 
 def answer_delays(*, process: Process) -> dict[str, Any]:

@@ -12,7 +12,8 @@ from palabre.opendata import selectors
 from palabre.opendata.models import Dataset
 from palabre.organizations.selectors import organization_get
 from palabre.processes.models import Process
-from palabre.processes.selectors import process_get_for_user
+
+from .idea_views import _process
 
 
 def organization_datasets(request: HttpRequest, org: str) -> HttpResponse:
@@ -28,8 +29,7 @@ def organization_datasets(request: HttpRequest, org: str) -> HttpResponse:
 
 
 def _dataset(request: HttpRequest, org: str, slug: str) -> tuple[Process, Dataset]:
-    organization = organization_get(slug=org)
-    process = process_get_for_user(user=request.user, organization=organization, slug=slug)
+    process = _process(request, org, slug)
     dataset = selectors.dataset_latest(process=process)
     if dataset is None:
         raise Http404(_("No open data has been published for this process yet."))

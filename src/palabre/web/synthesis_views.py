@@ -19,18 +19,12 @@ from django.utils.translation import gettext as _
 from palabre.contributions.models import Contribution
 from palabre.core.forms import apply_validation_error
 from palabre.core.http import attachment
-from palabre.organizations.selectors import organization_get
 from palabre.processes.models import Process
-from palabre.processes.selectors import process_get_for_user
 from palabre.synthesis import restitution, selectors
 from palabre.synthesis.forms import DraftCommentForm
 from palabre.synthesis.models import Statement
 
-
-def _process(request: HttpRequest, org: str, slug: str) -> Process:
-    return process_get_for_user(
-        user=request.user, organization=organization_get(slug=org), slug=slug
-    )
+from .idea_views import _process
 
 
 def _document(request: HttpRequest, process: Process) -> dict[str, Any]:
