@@ -68,3 +68,26 @@ def test_outside_production_a_random_secret_key_is_kept_in_the_data_dir(tmp_path
     key_file = tmp_path / "secret_key"
     assert key_file.read_text() == keys[0]
     assert key_file.stat().st_mode & 0o077 == 0
+
+
+def test_sessions_are_read_from_a_shared_cache_only():
+    code = "import django; django.setup(); from django.conf import settings; print(settings.SESSION_ENGINE)"
+    engines = {}
+    for cache in ("redis://127.0.0.1:6379/1", "dbcache://palabre_cache", "locmemcache://"):
+        env = {"PALABRE_ENV": "development", "CACHE_URL": cache}
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "palabre.settings",
+                "PALABRE_ENV_FILE": "/nonexistent",
+                **env,
+            },
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert out.returncode == 0, out.stderr
+        engines[cache.split(":")[0]] = out.stdout.strip().rsplit(".", 1)[1]
+    # a per-process cache would keep a session alive in one process after it ended in another
+    assert engines == {"redis": "cached_db", "dbcache": "db", "locmemcache": "db"}

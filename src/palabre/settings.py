@@ -266,7 +266,13 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database; with a cache every process shares (Redis, Memcached: the
+# deployment guide's setup for large sites) they are read from it first, saving a query on
+# every signed-in request. A per-process cache (locmem) never holds them: a session ended in
+# one process would live on in another's memory.
+_CACHE_MODULE = CACHES["default"]["BACKEND"].rsplit(".", 1)[0]  # e.g. ….backends.redis
+_SHARED_CACHE = "redis" in _CACHE_MODULE or _CACHE_MODULE.endswith(".memcached")
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if _SHARED_CACHE else "db")
 SESSION_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "palabre.core.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True

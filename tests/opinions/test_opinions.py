@@ -17,7 +17,7 @@ from palabre_analysis import opinions as engine
 from ..budgets.conftest import move_to_phase
 from ..conftest import login
 from ..factories import UserFactory
-from .conftest import STATEMENTS
+from .conftest import STATEMENTS, build_map
 
 
 @pytest.fixture(autouse=True)
@@ -122,6 +122,37 @@ def test_the_vote_page_shows_one_statement_at_a_time_without_javascript(om, clie
     assert Vote.objects.filter(voter=citizen).count() == len(STATEMENTS)
     response = client.post(url(om, "opinion_vote"), {"statement": statement.pk, "value": "x"})
     assert response.status_code == 400
+
+
+def test_a_vote_through_the_page_only_reaches_the_shown_statements_of_this_map(
+    om, client, citizen, org_a, agent_a, django_assert_max_num_queries
+):
+    login(client, citizen)
+    vote_url = url(om, "opinion_vote")
+    statement = om["statements"][0]
+    # the hot path: session, user, statement with its process and phases, upsert, mark
+    with django_assert_max_num_queries(9):
+        assert client.post(vote_url, {"statement": statement.pk, "value": 1}).status_code == 302
+    assert Vote.objects.get(voter=citizen).value == 1
+
+    other = build_map(org_a, agent_a)["statements"][0]  # another map of the same town
+    proposed = services.statement_propose(process=om["process"], author=citizen, text="Neuf")
+    hidden = om["statements"][1]
+    hidden.is_hidden = True
+    hidden.save()
+    for target in ("x", "", "999999", other.pk, proposed.pk, hidden.pk):
+        response = client.post(vote_url, {"statement": target, "value": 1})
+        assert response.status_code == 404, target
+    om["process"].status = "draft"
+    om["process"].save()
+    assert client.post(vote_url, {"statement": statement.pk, "value": -1}).status_code == 404
+    om["process"].status = "published"
+    om["process"].save()
+    move_to_phase(om["process"], Phase.Kind.SYNTHESIS)
+    response = client.post(vote_url, {"statement": statement.pk, "value": -1})
+    assert response.status_code == 400
+    assert "que pendant leur phase" in response.content.decode()
+    assert list(Vote.objects.values_list("statement_id", "value")) == [(statement.pk, 1)]
 
 
 def test_the_export_reads_back_as_a_polis_conversation(om, client, tmp_path):

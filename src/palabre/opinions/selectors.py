@@ -15,10 +15,99 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from palabre.contributions.models import Contribution
+from palabre.core.orm import loaded, prefetched
 from palabre_analysis import opinions as engine
 
 from .models import OpinionMap, Vote
 from .services import statements_visible
+
+
+def statement_for_vote(
+    *, user: Any, organization_slug: str, process_slug: str, statement_id: str
+) -> Contribution:
+    """The statement a vote is for, shown on this process's opinion map, with its process
+    (template, status, visibility, phases) and organisation: what the vote's rules read.
+    404 when it is not there or the process is not visible to `user`
+    (processes.selectors.process_check_view).
+
+    The vote's hot path (bench/opinion_votes_load.py): one hand-written query instead of
+    four (organisation, process, phases, statement), whose ORM construction cost more than
+    the database did. The instances are built as `.only()` would build them: a field not
+    read here is loaded on access, on the rare paths that need one."""
+    from django.db import connection
+    from django.http import Http404
+
+    from palabre.organizations.models import Organization
+    from palabre.processes.models import Phase, Process
+    from palabre.processes.selectors import process_check_view
+
+    if not str(statement_id).isdigit():
+        raise Http404
+    tables = {
+        "statement": Contribution._meta.db_table,
+        "process": Process._meta.db_table,
+        "organization": Organization._meta.db_table,
+        "phase": Phase._meta.db_table,
+    }
+    sql = """
+        SELECT s.id, p.id, p.template, p.status, p.visibility, p.slug, o.id, o.slug,
+               ph.id, ph.kind, ph.start_date, ph.end_date
+        FROM {statement} s
+        JOIN {process} p ON p.id = s.process_id
+        JOIN {organization} o ON o.id = p.organization_id
+        LEFT JOIN {phase} ph ON ph.process_id = p.id
+        WHERE s.id = %s AND s.kind = %s AND s.held_at IS NULL AND s.is_hidden = %s
+          AND p.slug = %s AND p.template = %s AND o.slug = %s AND o.is_active = %s
+        ORDER BY ph.position, ph.start_date
+    """.format(**tables)  # noqa: S608 - table names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                int(statement_id),
+                Contribution.Kind.STATEMENT,
+                False,
+                process_slug,
+                Process.Template.OPINION_MAP,
+                organization_slug,
+                True,
+            ],
+        )
+        rows = cursor.fetchall()
+    if not rows:
+        raise Http404
+    db = connection.alias
+    first = rows[0]
+    organization = loaded(Organization, db, id=first[6], slug=first[7])
+    process = loaded(
+        Process,
+        db,
+        id=first[1],
+        organization_id=first[6],
+        template=first[2],
+        status=first[3],
+        visibility=first[4],
+        slug=first[5],
+    )
+    process._state.fields_cache["organization"] = organization
+    phases = [
+        loaded(Phase, db, id=r[8], process_id=r[1], kind=r[9], start_date=r[10], end_date=r[11])
+        for r in rows
+        if r[8] is not None
+    ]
+    prefetched(process, "phases", phases)
+    statement = loaded(
+        Contribution,
+        db,
+        id=first[0],
+        process_id=first[1],
+        kind=Contribution.Kind.STATEMENT,
+        held_at=None,
+        is_hidden=False,
+    )
+    statement._state.fields_cache["process"] = process
+    process_check_view(user=user, process=process)
+    return statement
 
 
 def next_statement(*, opinion_map: OpinionMap, voter: Any) -> Contribution | None:

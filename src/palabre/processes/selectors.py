@@ -1,4 +1,5 @@
-"""Reads for processes. `process_get_for_user` / `processes_visible_to` are THE permission
+"""Reads for processes. `process_get_for_user` / `processes_visible_to` (and
+`process_check_view`, their rule for a process already loaded) are THE permission
 chokepoint for a process: pages, API, exports and analysis input all go through them."""
 
 from __future__ import annotations
@@ -67,9 +68,24 @@ def process_get_for_user(
         .prefetch_related(*related)
         .first()
     )
-    # The same rule as processes_visible_to, decided here without asking for the user's
-    # roles when the process is public (no query on the hot paths of participants).
-    if process is None or not (
+    process_check_view(user=user, process=process)
+    assert process is not None  # for mypy: checked just above
+    if action == ProcessAction.CHANGE and not organization_user_can(
+        user, organization, Action.MANAGE_PROCESSES
+    ):
+        raise PermissionDenied(_("You may not change this participation process."))
+    return process
+
+
+def process_check_view(*, user: Any, process: Process | None) -> None:
+    """404 unless `user` may see `process` (loaded with its organisation by the caller,
+    e.g. with a contribution on a hot path such as a vote). The same rule as
+    processes_visible_to, decided without asking for the user's roles when the process is
+    public: no query for participants."""
+    if process is None:
+        raise Http404(_("This participation process does not exist or is not public."))
+    organization = process.organization
+    if not (
         (
             process.status in PUBLIC_STATUSES
             or organization_user_can(user, organization, Action.VIEW_DRAFTS)
@@ -80,11 +96,6 @@ def process_get_for_user(
         )
     ):
         raise Http404(_("This participation process does not exist or is not public."))
-    if action == ProcessAction.CHANGE and not organization_user_can(
-        user, organization, Action.MANAGE_PROCESSES
-    ):
-        raise PermissionDenied(_("You may not change this participation process."))
-    return process
 
 
 def process_search(

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -51,14 +51,15 @@ def opinion_vote(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     if request.method == "POST":  # the hot path: no more queries than a vote needs
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        process = _process(request, org, slug, framing=False)
-        statement = get_object_or_404(
-            services.statements_visible(process), pk=request.POST.get("statement", 0)
+        voted_on = selectors.statement_for_vote(
+            user=request.user,
+            organization_slug=org,
+            process_slug=slug,
+            statement_id=request.POST.get("statement", ""),
         )
-        statement.process = process  # already loaded, with its phases
         try:
             value = int(request.POST.get("value", ""))
-            services.vote_cast(statement=statement, voter=request.user, value=value)
+            services.vote_cast(statement=voted_on, voter=request.user, value=value)
         except (ValueError, ValidationError) as error:
             messages.error(
                 request,
