@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -46,6 +47,7 @@ def _process(request: HttpRequest, org: str, slug: str, framing: bool = True) ->
 
 
 @require_http_methods(["GET", "POST"])
+@transaction.non_atomic_requests  # a vote is one atomic statement on PostgreSQL (ADR 0008)
 def opinion_vote(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     status = 200
     if request.method == "POST":  # the hot path: no more queries than a vote needs
