@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from palabre.contributions.services import ActivityClosed
 from palabre.opinions import selectors, services
@@ -106,6 +106,24 @@ def test_the_map_is_computed_by_the_task_not_the_page(
     coordinates = re.findall(r' c[xy]="([^"]*)"', page)
     assert coordinates and all(float(v) >= 0 for v in coordinates)  # "12.5", never "12,5"
     assert voters[1].pseudonym not in page
+
+
+def test_a_lost_request_is_made_again_after_a_while(
+    om, citizen, django_capture_on_commit_callbacks
+):
+    opinion_map = om["map"]
+    lost = timezone.now() - services.STALE_REQUEST / 2
+    OpinionMap.objects.filter(pk=opinion_map.pk).update(requested_at=lost)  # task pending
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.vote_cast(statement=om["statements"][0], voter=citizen, value=1)
+    assert callbacks == []
+    lost = timezone.now() - services.STALE_REQUEST * 2  # its task never ran
+    OpinionMap.objects.filter(pk=opinion_map.pk).update(requested_at=lost)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.vote_cast(statement=om["statements"][1], voter=citizen, value=-1)
+    assert len(callbacks) == 1
+    opinion_map.refresh_from_db()
+    assert opinion_map.requested_at is None and opinion_map.votes_counted == 2
 
 
 def test_the_vote_page_shows_one_statement_at_a_time_without_javascript(om, client, citizen):

@@ -4,10 +4,12 @@ throttled request to recompute the map in the background."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -187,11 +189,23 @@ def _vote_and_mark_postgresql(statement: Contribution, voter: Any, value: int, n
             DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at
         )
         UPDATE {map_table} SET requested_at = %s
-        WHERE process_id = %s AND requested_at IS NULL
+        WHERE process_id = %s AND (requested_at IS NULL OR requested_at < %s)
         RETURNING id
     """  # noqa: S608 - table names from the models, values as parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [statement.pk, voter.pk, value, now, now, now, statement.process_id])
+        cursor.execute(
+            sql,
+            [
+                statement.pk,
+                voter.pk,
+                value,
+                now,
+                now,
+                now,
+                statement.process_id,
+                now - STALE_REQUEST,
+            ],
+        )
         requested = cursor.fetchone()
     if requested:  # this vote made the request: one run follows (see throttled_request)
         from .tasks import opinion_map_compute
@@ -206,13 +220,21 @@ def recompute_request(*, process: Process) -> bool:
     return throttled_request(OpinionMap, process, opinion_map_compute)
 
 
+# A request older than this is taken as lost (its task never ran: a worker crash, a queue
+# emptied by hand) and made again; at worst a slow queue runs the same computation twice.
+STALE_REQUEST = dt.timedelta(minutes=15)
+
+
 def throttled_request(model: Any, process: Process, task: Any) -> bool:
     """Mark the process's stored result as to be recomputed and enqueue `task` with its id,
     unless a request is already pending: however many votes arrive meanwhile, one run
     follows, and it reads every vote (the task clears the mark when it starts). The row
     exists: it is created with the first statement or the first comparison."""
-    pending = model.objects.filter(process=process, requested_at__isnull=True).update(
-        requested_at=timezone.now()
+    now = timezone.now()
+    pending = (
+        model.objects.filter(process=process)
+        .filter(Q(requested_at__isnull=True) | Q(requested_at__lt=now - STALE_REQUEST))
+        .update(requested_at=now)
     )
     if pending:
         enqueue_on_commit(task, model.objects.get(process=process).pk)
