@@ -158,7 +158,7 @@ def test_a_vote_through_the_page_only_reaches_the_shown_statements_of_this_map(
     hidden = om["statements"][1]
     hidden.is_hidden = True
     hidden.save()
-    for target in ("x", "", "999999", other.pk, proposed.pk, hidden.pk):
+    for target in ("x", "", "-1", "999999", "9" * 30, other.pk, proposed.pk, hidden.pk):
         response = client.post(vote_url, {"statement": target, "value": 1})
         assert response.status_code == 404, target
     om["process"].status = "draft"

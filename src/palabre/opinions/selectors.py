@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from palabre.contributions.models import Contribution
-from palabre.core.orm import loaded, prefetched
+from palabre.core.orm import loaded, prefetched, statement_cursor
 from palabre_analysis import opinions as engine
 
 from .models import OpinionMap, Vote
@@ -41,7 +41,7 @@ def statement_for_vote(
     from palabre.processes.models import Phase, Process
     from palabre.processes.selectors import process_check_view
 
-    if not str(statement_id).isdigit():
+    if not str(statement_id).isdigit() or len(str(statement_id)) > 18:  # an id, in bigint
         raise Http404
     tables = {
         "statement": Contribution._meta.db_table,
@@ -60,7 +60,7 @@ def statement_for_vote(
           AND p.slug = %s AND p.template = %s AND o.slug = %s AND o.is_active = %s
         ORDER BY ph.position, ph.start_date
     """.format(**tables)  # noqa: S608 - table names from the models, values as parameters
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(
             sql,
             [

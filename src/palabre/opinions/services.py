@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from palabre.contributions import services as contribution_services
 from palabre.contributions.models import Contribution
 from palabre.contributions.rules import Activity
+from palabre.core.orm import statement_cursor
 from palabre.core.tasks import enqueue_on_commit
 from palabre.processes.models import Process
 
@@ -192,7 +193,7 @@ def _vote_and_mark_postgresql(statement: Contribution, voter: Any, value: int, n
         WHERE process_id = %s AND (requested_at IS NULL OR requested_at < %s)
         RETURNING id
     """  # noqa: S608 - table names from the models, values as parameters
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(
             sql,
             [
