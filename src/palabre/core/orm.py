@@ -31,7 +31,7 @@ def loaded(model: type[models.Model], db: str, **values: Any) -> Any:
 def _preparing_cursor_class() -> Any:
     import psycopg
 
-    class PreparingCursor(psycopg.Cursor):  # type: ignore[type-arg]
+    class PreparingCursor(psycopg.Cursor):
         # Django's cursor wrapper passes no `prepare`: ask for it at every run
         def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
             return super().execute(query, params, prepare=True, **options)
