@@ -16,8 +16,7 @@ def prefetched(instance: models.Model, name: str, objects: list[Any]) -> None:
     queryset = getattr(instance, name).all()
     queryset._result_cache = objects
     queryset._prefetch_done = True
-    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
-    cache[name] = queryset
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 def loaded(model: type[models.Model], db: str, **values: Any) -> Any:
