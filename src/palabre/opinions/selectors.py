@@ -65,10 +65,10 @@ def statement_for_vote(
             sql,
             [
                 int(statement_id),
-                Contribution.Kind.STATEMENT,
+                Contribution.Kind.STATEMENT.value,  # plain values, for the server to bind
                 False,
                 process_slug,
-                Process.Template.OPINION_MAP,
+                Process.Template.OPINION_MAP.value,
                 organization_slug,
                 True,
             ],
