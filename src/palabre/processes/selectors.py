@@ -53,19 +53,17 @@ def process_get_for_user(
     organization: Organization,
     slug: str,
     action: ProcessAction = ProcessAction.VIEW,
-    framing: bool = True,
 ) -> Process:
-    """The process at `slug` if `user` may do `action` on it, with its phases (and, unless
-    `framing=False` for hot paths such as a vote, its themes and neighbourhoods).
+    """The process at `slug` if `user` may do `action` on it, with its phases, themes and
+    neighbourhoods.
 
     404 when the user may not even see it (its existence is not revealed), 403 when they see
     it but may not change it.
     """
-    related = ("phases", "themes", "neighbourhoods") if framing else ("phases",)
     process = (
         Process.objects.filter(organization=organization, slug=slug)
         .select_related("organization")
-        .prefetch_related(*related)
+        .prefetch_related("phases", "themes", "neighbourhoods")
         .first()
     )
     process_check_view(user=user, process=process)

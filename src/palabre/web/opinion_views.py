@@ -36,11 +36,9 @@ def _context(opinion_map: OpinionMap, **extra: object) -> dict[str, object]:
     }
 
 
-def _process(request: HttpRequest, org: str, slug: str, framing: bool = True) -> Process:
+def _process(request: HttpRequest, org: str, slug: str) -> Process:
     organization = organization_get(slug=org)
-    process = process_get_for_user(
-        user=request.user, organization=organization, slug=slug, framing=framing
-    )
+    process = process_get_for_user(user=request.user, organization=organization, slug=slug)
     if process.template != Process.Template.OPINION_MAP:
         raise Http404(_("This participation process has no opinion map."))
     return process
