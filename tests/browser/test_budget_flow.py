@@ -64,7 +64,7 @@ def test_results_page_is_accessible(live_server, browser):
             envelope=pb["town"], voter=UserFactory(), selections={pb["projects"]["Bancs"].pk: 1}
         )
     budget = pb["budget"]
-    selectors.tallies_compute(budget_id=budget.pk)
+    services.tallies_compute(budget_id=budget.pk)
     move_to_phase(budget.process, Phase.Kind.RESTITUTION)
     budget.refresh_from_db()
     services.results_publish(budget=budget)

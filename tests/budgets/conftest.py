@@ -41,7 +41,9 @@ def build_pb(org_a, agent_a):
         org_a, title="Budget participatif 2026", template=Process.Template.PARTICIPATORY_BUDGET
     )
     budget = services.budget_of(process)
-    north = Neighbourhood.objects.create(organization=org_a, name="Nord BP", slug="nord-bp")
+    north, _new = Neighbourhood.objects.get_or_create(
+        organization=org_a, slug="nord-bp", defaults={"name": "Nord BP"}
+    )
     town = services.envelope_save(budget=budget, name="Toute la ville", amount=100_000)
     local = services.envelope_save(
         budget=budget, name="Quartier Nord", amount=30_000, neighbourhood=north

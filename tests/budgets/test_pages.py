@@ -136,7 +136,7 @@ def test_anonymised_ballots_csv(client, pb, citizen):
         envelope=pb["town"], voter=citizen, selections={pb["projects"]["Bancs"].pk: 1}
     )
     budget = pb["budget"]
-    selectors.tallies_compute(budget_id=budget.pk)
+    services.tallies_compute(budget_id=budget.pk)
     Budget.objects.filter(pk=budget.pk).update(results_published_at="2026-01-01T00:00Z")
     text = client.get(url(pb, "budget_ballots_csv", envelope_id=pb["town"].pk)).content.decode()
     key = selectors.project_key(pb["projects"]["Bancs"].pk)

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from palabre.budgets import selectors, services
-from palabre.budgets.models import Ballot, Budget, PaperEntry, Project
+from palabre.budgets.models import Ballot, Budget, InvitationCode, PaperEntry, Project
 from palabre.contributions.services import ActivityClosed, mediation_start
 from palabre.organizations.roles import Role
 from palabre.processes.models import Phase
@@ -253,7 +255,7 @@ def test_counting_stores_both_rules_and_matches_the_engine(pb, org_a):
     for voter in voters[7:]:
         services.ballot_cast(envelope=town, voter=voter, selections=ids(pb, "Bancs"))
     budget = pb["budget"]
-    selectors.tallies_compute(budget_id=budget.pk)
+    services.tallies_compute(budget_id=budget.pk)
     (town_result, local_result) = selectors.results_of(budget=budget)
     assert town_result.ballots == 10 and local_result.ballots == 0
     by_title = {row.project.title: row for row in town_result.rows}
@@ -286,3 +288,94 @@ def test_ballots_are_in_the_personal_data_export_and_survive_deletion(pb, citize
     user_delete_account(user=citizen)
     ballot = Ballot.objects.get()
     assert ballot.voter is None and ballot.choices.count() == 1
+
+
+def _second_code_only_budget(org_a, agent_a):
+    from .conftest import build_pb
+
+    other = build_pb(org_a, agent_a)
+    services.budget_update(budget=other["budget"], codes_required=True)
+    return other
+
+
+def test_an_invitation_code_opens_one_budget_only(pb, org_a, agent_a, citizen):
+    """Finding 1: a code used in one budget must not open every other code-only budget, and
+    a person can use one code in each budget (not one in their whole life)."""
+    services.budget_update(budget=pb["budget"], codes_required=True)
+    other = _second_code_only_budget(org_a, agent_a)
+    (code,) = services.codes_generate(budget=pb["budget"], count=1)
+    (other_code,) = services.codes_generate(budget=other["budget"], count=1)
+    services.ballot_cast(envelope=pb["town"], voter=citizen, selections=ids(pb, "Bancs"), code=code)
+    other_ids = {other["projects"]["Bancs"].pk: 1}
+    with pytest.raises(ValidationError, match="not valid or already used"):
+        services.ballot_cast(envelope=other["town"], voter=citizen, selections=other_ids)
+    with pytest.raises(ValidationError, match="not valid or already used"):  # wrong budget
+        services.ballot_cast(envelope=other["town"], voter=citizen, selections=other_ids, code=code)
+    services.ballot_cast(
+        envelope=other["town"], voter=citizen, selections=other_ids, code=other_code
+    )
+    assert Ballot.objects.filter(voter=citizen).count() == 2
+    assert set(InvitationCode.objects.values_list("used_by", flat=True)) == {citizen.pk}
+
+
+def _count_and_close(pb):
+    budget = pb["budget"]
+    services.tallies_compute(budget_id=budget.pk)
+    move_to_phase(budget.process, Phase.Kind.RESTITUTION)
+    budget.refresh_from_db()
+    return budget
+
+
+def test_a_ballot_keyed_after_the_count_makes_the_count_stale(pb, org_a, agent_a, citizen):
+    """Finding 2: a paper ballot keyed after the count must not let the old count be
+    published."""
+    services.ballot_cast(envelope=pb["town"], voter=citizen, selections=ids(pb, "Bancs"))
+    budget = _count_and_close(pb)
+    assert budget.counted_at and not selectors.count_is_stale(budget=budget)
+    second = make_member(org_a, Role.MEDIATOR)
+    for person in (agent_a, second):
+        services.paper_ballot_enter(
+            envelope=pb["town"], paper_ref="P-1", selections=ids(pb, "Bancs"), entered_by=person
+        )
+    budget.refresh_from_db()
+    assert budget.counted_at is None and selectors.count_is_stale(budget=budget)
+    with pytest.raises(ValidationError, match="Count the ballots"):
+        services.results_publish(budget=budget)
+    assert services.tallies_compute(budget_id=budget.pk) == 2
+    budget = services.results_publish(budget=budget)
+    assert budget.results_published_at
+    (town, _local) = selectors.results_of(budget=budget)
+    assert town.ballots == 2
+
+
+def test_results_are_refused_when_the_count_does_not_match_the_ballots(pb, citizen):
+    """Defence in depth: even with `counted_at` set, a count whose ballot totals differ from
+    the ballots now stored is not published."""
+    services.ballot_cast(envelope=pb["town"], voter=citizen, selections=ids(pb, "Bancs"))
+    budget = _count_and_close(pb)
+    Ballot.objects.create(envelope=pb["town"], channel="paper", paper_ref="X")  # behind its back
+    with pytest.raises(ValidationError, match="Ballots changed since the count"):
+        services.results_publish(budget=budget)
+
+
+def test_public_ballot_numbers_are_shuffled_by_a_secret_per_count(pb):
+    """Finding 10: ballots numbered in the order cast let someone who saw who voted when
+    match a person to a ballot; the public files number them in a secret shuffled order."""
+    titles = ["Aire de jeux", "Pistes cyclables", "Bancs", "Jardin partagé"]
+    voters = [UserFactory() for _ in range(40)]
+    for i, voter in enumerate(voters):
+        services.ballot_cast(envelope=pb["town"], voter=voter, selections=ids(pb, titles[i % 4]))
+    budget = _count_and_close(pb)
+    key = budget.ballot_order_key
+    assert len(key) == 64
+    lines = selectors.ballots_csv(envelope=pb["town"]).splitlines()[1:]
+    cast_order = [selectors.project_key(pb["projects"][titles[i % 4]].pk) for i in range(40)]
+    listed = [line.split(",")[2] for line in lines]
+    assert sorted(listed) == sorted(cast_order) and listed != cast_order
+    # the .pb file numbers the same ballots in the same order
+    election = engine.read_pb(io.StringIO(selectors.pb_export(envelope=pb["town"])))
+    assert [next(iter(b)) for b in election.ballots] == listed
+    # a new count draws a new secret
+    services.tallies_compute(budget_id=budget.pk)
+    budget.refresh_from_db()
+    assert budget.ballot_order_key != key

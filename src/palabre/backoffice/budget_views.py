@@ -101,7 +101,8 @@ def budget_setup(request: HttpRequest, organization: Organization, slug: str) ->
             envelope_form=envelope_form,
             envelopes=envelopes,
             codes=budget.codes.count(),
-            codes_used=budget.codes.exclude(used_by=None).count(),
+            codes_used=budget.codes.exclude(used_at=None).count(),
+            stale_count=selectors.count_is_stale(budget=budget),
         ),
     )
 

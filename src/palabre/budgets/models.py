@@ -64,7 +64,11 @@ class Budget(models.Model):
         help_text=_("Codes are printed and handed out on paper; each opens one vote."),
     )
     ballot_published_at = models.DateTimeField(_("ballot list published at"), null=True, blank=True)
+    # cleared by any ballot written after the count: results are published from a fresh count
     counted_at = models.DateTimeField(_("ballots counted at"), null=True, blank=True)
+    # a secret drawn at each count: the public files number ballots in an order it shuffles,
+    # so that whoever saw who voted when cannot match a person to a ballot
+    ballot_order_key = models.CharField(max_length=64, blank=True, editable=False)
     results_published_at = models.DateTimeField(_("results published at"), null=True, blank=True)
 
     class Meta:
@@ -212,7 +216,7 @@ class InvitationCode(models.Model):
 
     budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="codes")
     code = models.CharField(max_length=20)
-    used_by = models.OneToOneField(
+    used_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
@@ -223,7 +227,13 @@ class InvitationCode(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["budget", "code"], name="invitation_code_unique")
+            models.UniqueConstraint(fields=["budget", "code"], name="invitation_code_unique"),
+            # a person spends one code per budget (and may hold one in each budget)
+            models.UniqueConstraint(
+                fields=["budget", "used_by"],
+                condition=models.Q(used_by__isnull=False),
+                name="invitation_code_one_per_voter",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,18 +4,18 @@ results explained project by project, open data (`.pb` and CSV)."""
 from __future__ import annotations
 
 import csv
+import hashlib
+import hmac
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
-from django.utils import timezone
 
-import palabre_analysis
 from palabre.contributions.rules import Activity, activity_closed_reason
 from palabre.organizations.permissions import organization_user_can
 from palabre.organizations.roles import Action
@@ -84,8 +84,33 @@ def vote_counts(*, envelope: Envelope) -> dict[str, int]:
     return {row["channel"]: row["n"] for row in rows}
 
 
-def election_of(*, envelope: Envelope) -> engine.Election:
-    """The envelope's ballots as an election for the counting engine (exact amounts)."""
+def ballot_totals(*, budget: Budget) -> dict[int, int]:
+    """Ballots per envelope now (every envelope, 0 included)."""
+    rows = budget.envelopes.annotate(n=Count("ballots")).values_list("pk", "n")
+    return dict(rows)
+
+
+def count_is_stale(*, budget: Budget) -> bool:
+    """Counted once, then ballots were written: the stored count is no longer current."""
+    return not budget.counted_at and Tally.objects.filter(envelope__budget=budget).exists()
+
+
+def _ballot_groups(
+    rows: Iterable[tuple[Any, ...]], order_key: str
+) -> list[tuple[Any, list[tuple[Any, ...]]]]:
+    """Rows grouped by ballot (the first column), the groups in the order of cast, or, with
+    a secret key, in an order that key shuffles (the public files: nobody can tell from a
+    ballot's number when it was cast)."""
+    groups = [(ballot, list(group)) for ballot, group in groupby(rows, key=itemgetter(0))]
+    if order_key:
+        secret = order_key.encode()
+        groups.sort(key=lambda g: hmac.new(secret, str(g[0]).encode(), hashlib.sha256).digest())
+    return groups
+
+
+def election_of(*, envelope: Envelope, order_key: str = "") -> engine.Election:
+    """The envelope's ballots as an election for the counting engine (exact amounts);
+    `order_key`: the ballots in the shuffled order of the public files."""
     budget = envelope.budget
     projects = {
         project_key(p.pk): engine.Project(project_key(p.pk), Fraction(p.cost or 0), p.title)
@@ -104,7 +129,7 @@ def election_of(*, envelope: Envelope) -> engine.Election:
             for _ballot, project, points in group
             if project_key(project) in projects
         }
-        for _ballot, group in groupby(rows, key=itemgetter(0))
+        for _ballot, group in _ballot_groups(rows, order_key)
     ]
     meta = {
         "description": str(envelope),
@@ -130,31 +155,6 @@ def election_of(*, envelope: Envelope) -> engine.Election:
         meta=meta,
         voter_ids=[str(i) for i in range(1, len(ballots) + 1)],
     )
-
-
-def tallies_compute(*, budget_id: int) -> int:
-    """Count every envelope of a budget with both rules and store the outcomes."""
-    budget = Budget.objects.select_related("process").get(pk=budget_id)
-    count = 0
-    for envelope in budget.envelopes.all():
-        election = election_of(envelope=envelope)
-        outcomes = {rule: engine.count(election, rule) for rule in Budget.Rule.values}
-        with transaction.atomic():
-            for rule, outcome in outcomes.items():
-                Tally.objects.update_or_create(
-                    envelope=envelope,
-                    rule=rule,
-                    defaults={
-                        "selected": [int(pid) for pid in outcome.selected],
-                        "total_cost": int(outcome.total_cost),
-                        "ballots": len(election.ballots),
-                        "engine_version": palabre_analysis.__version__,
-                    },
-                )
-        count += len(election.ballots)
-    budget.counted_at = timezone.now()
-    budget.save(update_fields=["counted_at"])
-    return count
 
 
 def results_visible_to(*, user: Any, budget: Budget) -> bool:
@@ -266,7 +266,7 @@ def works_of(*, budget: Budget) -> QuerySet[Project]:
 
 def pb_export(*, envelope: Envelope) -> str:
     """The envelope's anonymised ballots and projects in Pabulib's `.pb` format."""
-    election = election_of(envelope=envelope)
+    election = election_of(envelope=envelope, order_key=envelope.budget.ballot_order_key)
     tally = {t.rule: t for t in envelope.tallies.all()}
     deciding = tally.get(envelope.budget.rule)
     for key, project in election.projects.items():
@@ -279,8 +279,9 @@ def pb_export(*, envelope: Envelope) -> str:
 
 
 def ballots_csv(*, envelope: Envelope) -> str:
-    """The envelope's ballots, anonymised: a running number, the channel, the projects
-    chosen (ids as in the `.pb` file and the results CSV) and their points or ranks."""
+    """The envelope's ballots, anonymised: a number (the same as in the `.pb` file, in an
+    order shuffled by the count's secret), the channel, the projects chosen (ids as in the
+    `.pb` file and the results CSV) and their points or ranks."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["ballot", "channel", "projects", "points"])
@@ -290,8 +291,8 @@ def ballots_csv(*, envelope: Envelope) -> str:
         .values_list("ballot_id", "ballot__channel", "project_id", "points")
         .iterator(chunk_size=10_000)
     )
-    for number, (_ballot, group) in enumerate(groupby(rows, key=itemgetter(0)), start=1):
-        choices = list(group)
+    groups = _ballot_groups(rows, envelope.budget.ballot_order_key)
+    for number, (_ballot, choices) in enumerate(groups, start=1):
         writer.writerow(
             [
                 number,

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import palabre_analysis
 from palabre.contributions import services as contribution_services
 from palabre.contributions.models import Contribution
 from palabre.contributions.rules import Activity, activity_closed_reason
@@ -26,7 +27,9 @@ from palabre.core.formats import thousands
 from palabre.core.models import Channel
 from palabre.core.tasks import enqueue_on_commit
 from palabre.processes.models import Process
+from palabre_analysis import budget as engine
 
+from . import selectors
 from .models import (
     Ballot,
     BallotChoice,
@@ -36,6 +39,7 @@ from .models import (
     PaperEntry,
     Project,
     ProjectEvent,
+    Tally,
     WorkUpdate,
 )
 
@@ -361,7 +365,7 @@ def _eligibility_check(
                 )
                 % {"name": other.envelope.name}
             )
-    if not budget.codes_required or InvitationCode.objects.filter(used_by=voter).exists():
+    if not budget.codes_required or budget.codes.filter(used_by=voter).exists():
         return None
     invitation = (
         InvitationCode.objects.select_for_update()
@@ -371,6 +375,14 @@ def _eligibility_check(
     if invitation is None or (invitation.used_at and invitation.used_by_id != voter.pk):
         raise ValidationError({"code": _("This invitation code is not valid or already used.")})
     return invitation
+
+
+def _ballots_change(budget: Budget) -> None:
+    """Called first in every transaction that writes a ballot: the count is no longer current
+    (results are published from a fresh count), and the budget's row is locked, so a count
+    running at the same time either sees this ballot or is followed by this clearing."""
+    Budget.objects.filter(pk=budget.pk).update(counted_at=None)
+    budget.counted_at = None
 
 
 def _choices_write(ballot: Ballot, choices: list[tuple[Project, int]]) -> None:
@@ -399,6 +411,7 @@ def ballot_cast(
         raise ValidationError(_("Sign in to vote."))
     # one voter at a time: a double submit waits for the first and then updates its ballot
     get_user_model().objects.select_for_update().filter(pk=voter.pk).first()
+    _ballots_change(budget)
     choices = selections_check(envelope, selections)
     ballot = Ballot.objects.filter(envelope=envelope, voter=voter).first()
     if ballot is None:
@@ -423,6 +436,7 @@ def ballot_cast(
 @transaction.atomic
 def ballot_withdraw(*, envelope: Envelope, voter: Any) -> bool:
     contribution_services.activity_check(envelope.budget.process, Activity.VOTE)
+    _ballots_change(envelope.budget)
     deleted, _detail = Ballot.objects.filter(envelope=envelope, voter=voter).delete()
     return bool(deleted)
 
@@ -432,7 +446,7 @@ def _staff_ballot_check(envelope: Envelope, entered_by: Any) -> None:
     contribution_services.staff_entry_check(process=process, entered_by=entered_by)
     if not envelope.budget.ballot_published_at:
         raise ValidationError(_("The ballot list is not published yet."))
-    if envelope.budget.counted_at and envelope.budget.results_published_at:
+    if envelope.budget.results_published_at:
         raise contribution_services.ActivityClosed(
             _("The results are published: no more ballots can be entered.")
         )
@@ -453,8 +467,8 @@ def paper_ballot_enter(
     paper_ref = paper_ref.strip()
     if not paper_ref:
         raise ValidationError({"paper_ref": _("Enter the number printed on the ballot.")})
-    # lock the envelope: two agents keying the same ballot number wait for each other
-    Envelope.objects.select_for_update().get(pk=envelope.pk)
+    # the budget's row is locked: two agents keying the same ballot number wait for each other
+    _ballots_change(envelope.budget)
     if Ballot.objects.filter(envelope=envelope, paper_ref=paper_ref).exists():
         raise ValidationError(
             {"paper_ref": _("Ballot %(ref)s is already counted.") % {"ref": paper_ref}}
@@ -510,6 +524,7 @@ def assisted_ballot_record(
             {"confirmed": _("Record the ballot once the person has checked their choices.")}
         )
     choices = selections_check(envelope, selections)
+    _ballots_change(envelope.budget)
     try:
         with transaction.atomic():
             ballot = Ballot.objects.create(
@@ -537,11 +552,56 @@ def count_request(*, budget: Budget) -> None:
     enqueue_on_commit(count_budget, budget.pk)
 
 
+@transaction.atomic
+def tallies_compute(*, budget_id: int) -> int:
+    """Count every envelope of a budget with both rules and store the outcomes, all in one
+    transaction with the budget's row locked: no ballot is written while it counts."""
+    budget = Budget.objects.select_for_update().select_related("process").get(pk=budget_id)
+    count = 0
+    for envelope in budget.envelopes.all():
+        election = selectors.election_of(envelope=envelope)
+        for rule in Budget.Rule.values:
+            outcome = engine.count(election, rule)
+            Tally.objects.update_or_create(
+                envelope=envelope,
+                rule=rule,
+                defaults={
+                    "selected": [int(pid) for pid in outcome.selected],
+                    "total_cost": int(outcome.total_cost),
+                    "ballots": len(election.ballots),
+                    "engine_version": palabre_analysis.__version__,
+                },
+            )
+        count += len(election.ballots)
+    budget.counted_at = timezone.now()
+    budget.ballot_order_key = secrets.token_hex(32)
+    budget.save(update_fields=["counted_at", "ballot_order_key"])
+    return count
+
+
+@transaction.atomic
 def results_publish(*, budget: Budget) -> Budget:
+    """Publish the stored count, only if no ballot was written since it was made."""
+    budget = Budget.objects.select_for_update().select_related("process").get(pk=budget.pk)
     if not budget.counted_at:
-        raise ValidationError(_("Count the ballots before publishing the results."))
+        raise ValidationError(
+            _(
+                "Count the ballots before publishing the results: they are not counted yet, "
+                "or ballots were entered since the last count."
+            )
+        )
     if activity_closed_reason(budget.process, Activity.VOTE) is None:
         raise ValidationError(_("The vote is still open: publish the results after it closes."))
+    counted = dict(
+        Tally.objects.filter(envelope__budget=budget, rule=budget.rule).values_list(
+            "envelope_id", "ballots"
+        )
+    )
+    for envelope_id, ballots in selectors.ballot_totals(budget=budget).items():
+        if counted.get(envelope_id, -1) != ballots:  # a count that no longer matches
+            raise ValidationError(
+                _("Ballots changed since the count: count them again, then publish.")
+            )
     budget.results_published_at = timezone.now()
     budget.save(update_fields=["results_published_at"])
     return budget

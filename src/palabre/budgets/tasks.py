@@ -7,6 +7,6 @@ from django_tasks import task
 
 @task()
 def count_budget(budget_id: int) -> int:
-    from .selectors import tallies_compute
+    from .services import tallies_compute
 
     return tallies_compute(budget_id=budget_id)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -88,6 +89,39 @@ def existing_submission(process: Process, token: Any) -> Contribution | None:
     return Contribution.objects.filter(process=process, submission_token=token).first()
 
 
+Service = TypeVar("Service", bound=Callable[..., Any])
+
+
+def submitted_once(
+    duplicate: Callable[[Contribution], Any] = lambda existing: existing,
+) -> Callable[[Service], Service]:
+    """A service that saves a contribution with the form's `token`: the same form sent twice
+    returns what the first made (`duplicate(existing)`), also when both arrive at the same
+    instant. The second then waits at the database's unique constraint for the first to
+    commit, gets an IntegrityError in its savepoint and returns the first's contribution.
+    The service takes `process=` or `idea=` (whose process is the token's)."""
+
+    def decorate(service: Service) -> Service:
+        @functools.wraps(service)
+        def wrapper(*args: Any, token: Any = None, **kwargs: Any) -> Any:
+            process = kwargs["process"] if "process" in kwargs else kwargs["idea"].process
+            existing = existing_submission(process, token)
+            if existing is not None:
+                return duplicate(existing)
+            try:
+                with transaction.atomic():
+                    return service(*args, token=token, **kwargs)
+            except IntegrityError:
+                existing = existing_submission(process, token)
+                if existing is None:
+                    raise
+                return duplicate(existing)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
 def _check_place(latitude: Any, longitude: Any) -> tuple[Any, Any]:
     from decimal import Decimal, InvalidOperation
 
@@ -103,6 +137,7 @@ def _check_place(latitude: Any, longitude: Any) -> tuple[Any, Any]:
     return lat, lon
 
 
+@submitted_once()
 @transaction.atomic
 def idea_submit(
     *,
@@ -126,9 +161,6 @@ def idea_submit(
     the map needs both coordinates, within the valid ranges."""
     from .rules import Activity
 
-    existing = existing_submission(process, token)
-    if existing is not None:
-        return existing
     activity_check(process, Activity.SUBMIT_IDEA)
     if theme is not None and theme.organization_id != process.organization_id:
         raise ValidationError({"theme": _("This theme belongs to another local government.")})
@@ -184,6 +216,7 @@ def _comment_create(
     return comment
 
 
+@submitted_once()
 @transaction.atomic
 def comment_add(
     *,
@@ -198,9 +231,6 @@ def comment_add(
     attached to the same comment)."""
     from .rules import Activity
 
-    existing = existing_submission(idea.process, token)
-    if existing is not None:
-        return existing
     activity_check(idea.process, Activity.COMMENT)
     parent = idea
     if reply_to is not None:
@@ -214,6 +244,7 @@ def comment_add(
     )
 
 
+@submitted_once()
 @transaction.atomic
 def process_comment_add(
     *,
@@ -228,9 +259,6 @@ def process_comment_add(
     replies are one level deep, like comments on ideas."""
     from .rules import Activity
 
-    existing = existing_submission(process, token)
-    if existing is not None:
-        return existing
     activity_check(process, Activity.DEBATE)
     parent = None
     if reply_to is not None:
@@ -366,6 +394,7 @@ def _title_and_body(block: str) -> tuple[str, str]:
 MAX_BULK = 500
 
 
+@submitted_once(duplicate=lambda existing: [])
 @transaction.atomic
 def contributions_enter(
     *,
@@ -382,11 +411,6 @@ def contributions_enter(
     """Type in contributions gathered at a meeting or on paper, several at once: one per
     block of lines (an empty line between two). For ideas, the first line of a block is its
     title. All are saved or none; the same form sent twice saves nothing more."""
-    if (
-        token is not None
-        and Contribution.objects.filter(process=process, submission_token=token).exists()
-    ):
-        return []
     staff_entry_check(process=process, entered_by=entered_by)
     if channel not in {Channel.MEETING, Channel.PAPER}:
         raise ValidationError({"channel": _("Choose “meeting” or “paper”.")})
@@ -452,6 +476,7 @@ def mediation_end(*, session: Any) -> Any:
     return session
 
 
+@submitted_once()
 @transaction.atomic
 def assisted_idea_record(
     *,
@@ -472,9 +497,6 @@ def assisted_idea_record(
     from .models import FollowUpContact
     from .rules import Activity
 
-    existing = existing_submission(process, token)
-    if existing is not None:
-        return existing
     mediation_session_check(session=session, mediator=mediator)
     if session.organization_id != process.organization_id:
         raise ValidationError(_("This process belongs to another local government."))

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from palabre.accounts.models import User
-from palabre.budgets import selectors, services
+from palabre.budgets import services
 from palabre.budgets.models import Ballot, BallotChoice, Budget, Envelope, PaperEntry, Project
 from palabre.contributions.models import Contribution, MediationSession, Support
 from palabre.core.models import Channel
@@ -357,7 +357,7 @@ def participatory_budget(
         rng,
     )
 
-    selectors.tallies_compute(budget_id=budget.pk)
+    services.tallies_compute(budget_id=budget.pk)
     budget.refresh_from_db()
     services.results_publish(budget=budget)
     funded = Project.objects.filter(

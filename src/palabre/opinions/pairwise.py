@@ -115,14 +115,12 @@ def pairwise_vote(
     return vote
 
 
+@contribution_services.submitted_once()
 @transaction.atomic
 def pairwise_idea_propose(*, process: Process, author: Any, title: str, token: Any = None) -> Any:
     """A participant adds an idea while comparing: it joins the pool once a moderator has
     read it."""
     contribution_services.activity_check(process, Activity.COMPARE)
-    existing = contribution_services.existing_submission(process, token)
-    if existing is not None:
-        return existing
     text = " ".join(title.split())
     if not text:
         raise ValidationError({"title": _("Write your idea.")})

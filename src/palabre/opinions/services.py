@@ -112,13 +112,11 @@ def statements_from_ideas(*, process: Process, author: Any, source: Process, cou
     return statements_seed(process=process, author=author, texts=texts)
 
 
+@contribution_services.submitted_once()
 @transaction.atomic
 def statement_propose(*, process: Process, author: Any, text: str, token: Any = None) -> Any:
     """A participant proposes a statement: it waits for a moderator before being shown."""
     opinion_map = opinion_map_of(process)
-    existing = contribution_services.existing_submission(process, token)
-    if existing is not None:
-        return existing
     contribution_services.activity_check(process, Activity.SUBMIT_STATEMENT)
     if not opinion_map.participants_may_propose:
         raise contribution_services.ActivityClosed(

@@ -273,6 +273,10 @@ def response_submit(
                 mediation=mediation if channel == Channel.ASSISTED else None,
             )
     except IntegrityError:
+        if token is not None:  # the same form sent twice at the same instant
+            existing = Response.objects.filter(process=process, submission_token=token).first()
+            if existing is not None:
+                return existing
         raise ValidationError(_("You have already answered this questionnaire.")) from None
     selections: list[AnswerChoice] = []
     for question, value in values.items():
