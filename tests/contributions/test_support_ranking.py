@@ -3,8 +3,11 @@ ideas shown near the top until enough people have opened them."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils import timezone
 
 from palabre.contributions.models import Contribution, Support
 from palabre.contributions.selectors import EXPLORATION_VIEWS, ideas_of
@@ -39,14 +42,58 @@ def test_rate_with_confidence_beats_raw_counts_and_new_ideas_get_exposure(publis
     assert titles[0] == "Dix sur vingt"
 
 
-def test_opening_an_idea_counts_a_view_but_not_for_its_author(client, published_a, citizen):
-    idea = make_contribution(published_a, title="Un banc", author=citizen)
-    url = reverse(
+def _url(idea):
+    process = idea.process
+    return reverse(
         "idea_detail",
-        kwargs={"org": published_a.organization.slug, "slug": published_a.slug, "pk": idea.pk},
+        kwargs={"org": process.organization.slug, "slug": process.slug, "pk": idea.pk},
     )
-    client.get(url)
+
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/131"
+
+
+def test_an_idea_opening_counts_once_per_person_or_browser_and_day(client, published_a, citizen):
+    """Finding 9: every GET counted a view (anonymous, bots, reloads), and the views are the
+    Wilson denominator: reloading a rival's page pushed it down, and each GET wrote and locked
+    the idea's row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from palabre.contributions.models import IdeaViewer
+    from palabre.contributions.services import idea_views_roll_up
+
+    idea = make_contribution(published_a, title="Un banc", author=citizen)
+    rival = UserFactory()
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(5):  # a rival reloads the page, anonymously…
+            assert client.get(_url(idea), HTTP_USER_AGENT=BROWSER).status_code == 200
+    assert not [q for q in queries if "UPDATE \"contributions_contribution\"" in q["sql"]]
+    client.get(_url(idea), HTTP_USER_AGENT="Googlebot/2.1")  # robots are not counted
+    login(client, rival)
+    for _ in range(3):  # …then signed in
+        client.get(_url(idea), HTTP_USER_AGENT=BROWSER)
     login(client, citizen)
-    client.get(url)
+    client.get(_url(idea), HTTP_USER_AGENT=BROWSER)  # its author is not counted
+    assert IdeaViewer.objects.filter(idea=idea).count() == 2
+    scored = ideas_of(user=AnonymousUser(), process=published_a, sort="supported").get(pk=idea.pk)
+    assert scored.seen == 2
+    # the daily roll-up adds finished days to the idea and deletes the hashes
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    assert idea_views_roll_up(today=tomorrow) == 1
     idea.refresh_from_db()
-    assert idea.views == 1
+    assert idea.views == 2 and not IdeaViewer.objects.exists()
+
+
+def test_every_seed_shuffles_the_ideas(published_a):
+    """Finding 11: the shuffled order degenerated to oldest first for 1 seed in 5,000."""
+    for n in range(12):
+        make_contribution(published_a, title=f"Idée {n}", body="texte")
+    oldest_first = list(
+        ideas_of(user=AnonymousUser(), process=published_a, sort="recent").values_list(
+            "pk", flat=True
+        )
+    )[::-1]
+    for seed in (0, 1, 1044, 6044, 10006, 123_456):  # 1044: 7919 + 2 × 1044 = 10007
+        order = ideas_of(user=AnonymousUser(), process=published_a, seed=seed)
+        assert list(order.values_list("pk", flat=True)) != oldest_first, seed

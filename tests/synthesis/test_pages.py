@@ -303,3 +303,39 @@ def test_the_idea_page_says_what_became_of_it(
     assert answer_url in staff_page.replace("&amp;", "&")
     form = as_user(elected_a).get(answer_url).content.decode()
     assert f'value="c{idea.pk}" selected' in form
+
+
+def test_held_contributions_never_reach_the_public_through_the_restitution(
+    client, published_a, elected_a, corpus_a
+):
+    """Finding 7: a contribution held for review (word list) could be cited as evidence and
+    read by anyone on the draft page, and answered so that its title showed on the public
+    decisions page."""
+    from django.core.exceptions import ValidationError
+
+    held = make_contribution(
+        published_a, title="Texte retenu par la liste de mots", body="Un texte à relire"
+    )
+    held.held_at, held.held_terms = timezone.now(), "mot"
+    held.save(update_fields=["held_at", "held_terms"])
+    draft = restitution.draft_get_or_create(process=published_a)
+    restitution.synthesis_update(
+        synthesis=draft, comments_until=timezone.localdate() + dt.timedelta(days=7)
+    )
+    section = restitution.section_add(synthesis=draft, title="Vélo")
+    with pytest.raises(ValidationError, match=str(held.pk)):
+        restitution.statement_save(section=section, text="Citée", evidence_ids=[held.pk])
+    answer = {"status": "received", "text": "Reçu.", "signed_as": "Le maire", "user": elected_a}
+    with pytest.raises(ValidationError):
+        restitution.answer_give(process=published_a, contribution=held, **answer)
+    # cited and answered while published, then held (or hidden) later: gone from public pages
+    cited = corpus_a["velo"][0]
+    restitution.statement_save(section=section, text="Des pistes.", evidence_ids=[cited.pk])
+    restitution.answer_give(process=published_a, contribution=cited, **answer)
+    decisions = _public("decisions", published_a)
+    assert cited.title in client.get(decisions).content.decode()
+    cited.held_at, cited.held_terms = timezone.now(), "mot"
+    cited.save(update_fields=["held_at", "held_terms"])
+    page = client.get(_public("synthesis_draft", published_a)).content.decode()
+    assert "Des pistes." in page and cited.body not in page
+    assert cited.title not in client.get(decisions).content.decode()

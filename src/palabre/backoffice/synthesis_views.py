@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from palabre.accounts.models import User
-from palabre.contributions.models import Contribution
+from palabre.contributions.models import Contribution, published_q
 from palabre.core.forms import apply_validation_error
 from palabre.core.http import require_post
 from palabre.organizations.models import Organization
@@ -355,9 +355,7 @@ def answers(request: HttpRequest, organization: Organization, slug: str) -> Http
         (f"t{pk}", _("Topic: %(label)s") % {"label": label})
         for pk, label in selectors.topic_choices(process=process)
     ]
-    ideas = Contribution.objects.filter(
-        process=process, kind=Contribution.Kind.IDEA, is_hidden=False, withdrawn_at__isnull=True
-    )
+    ideas = Contribution.objects.filter(published_q(), process=process, kind=Contribution.Kind.IDEA)
     proposals = list(ideas.order_by("-pk")[:300])
     asked = request.POST.get("subject") or request.GET.get("sujet") or ""
     if asked.startswith("c") and asked[1:].isdigit():  # the proposal answered from its page
@@ -401,7 +399,7 @@ def answers(request: HttpRequest, organization: Organization, slug: str) -> Http
             organization,
             process=process,
             form=form,
-            subjects=selectors.answers_of(process=process),
+            subjects=selectors.answers_of(process=process, public=False),
             statuses=Answer.Status,
         ),
     )

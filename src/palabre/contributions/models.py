@@ -41,6 +41,19 @@ class MediationSession(models.Model):
         return f"{self.place} ({self.started_at:%Y-%m-%d})"
 
 
+def published_q(prefix: str = "") -> models.Q:
+    """Contributions anyone may read: not hidden by a moderator, not withdrawn by their
+    author, not held for review (word list, proposed statements). `prefix`: a relation
+    path ("contribution__") when filtering another model."""
+    return models.Q(
+        **{
+            f"{prefix}is_hidden": False,
+            f"{prefix}withdrawn_at__isnull": True,
+            f"{prefix}held_at__isnull": True,
+        }
+    )
+
+
 class Contribution(models.Model):
     class Kind(models.TextChoices):
         IDEA = "idea", _("Idea")
@@ -133,8 +146,9 @@ class Contribution(models.Model):
     views = models.PositiveIntegerField(
         default=0,
         editable=False,
-        help_text="Times the idea's page was opened by someone else than its author "
-        "(a counter, nobody's identity): the exposure behind the fair support ranking.",
+        help_text="Distinct people or browsers per day who opened the idea's page, other than "
+        "its author, for the finished days (today's are IdeaViewer rows): the exposure behind "
+        "the fair support ranking.",
     )
     is_hidden = models.BooleanField(_("hidden"), default=False)
     public_reason = models.CharField(_("public reason"), max_length=300, blank=True)
@@ -193,6 +207,25 @@ class Contribution(models.Model):
             Channel.ASSISTED: _("Recorded with a mediator"),
         }
         return str(by_channel.get(self.channel, _("Anonymous participant")))
+
+
+class IdeaViewer(models.Model):
+    """One person or browser who opened an idea's page today, as a keyed hash (no address,
+    no account): an idea's openings count once per viewer and day, in their own rows (a page
+    view never writes the idea's row). The daily roll-up adds finished days to
+    `Contribution.views` and deletes these rows."""
+
+    idea = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    viewer = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "day", "viewer"], name="idea_viewer_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.idea_id} {self.day}"
 
 
 class Support(models.Model):

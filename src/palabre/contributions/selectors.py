@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from palabre.processes.models import Process
 from palabre.processes.selectors import process_get_for_user
 
-from .models import Contribution, Support
+from .models import Contribution, IdeaViewer, Support
 
 
 def _held_filter(*, user: Any, process: Process) -> Q:
@@ -123,12 +124,15 @@ def ideas_of(
     if sort == "recent":
         return qs.order_by("-created_at", "-pk")
     if sort == "supported":
-        return qs.annotate(support_score=support_score()).order_by(
-            "-support_score", "-n_supports", "-created_at", "-pk"
-        )
+        return qs.annotate(
+            seen=F("views") + _count_of(IdeaViewer, "idea"),
+            support_score=support_score(),
+        ).order_by("-support_score", "-n_supports", "-created_at", "-pk")
     if sort == "commented":
         return qs.order_by("-n_comments", "-created_at", "-pk")
-    multiplier = 7919 + 2 * (seed % 5000)
+    # a multiplier in 1000…8999 is never 0 (or ±1, a mere rotation) modulo the prime 10007:
+    # every seed gives a real shuffle
+    multiplier = 1000 + seed % 8000
     return qs.annotate(
         shuffle=Mod(F("pk") * Value(multiplier) + Value(seed % 10007), Value(10007))
     ).order_by("shuffle", "pk")
@@ -150,13 +154,13 @@ def support_score() -> Any:
     from django.db.models.functions import Cast, Greatest, Sqrt
 
     s = Cast(F("n_supports"), FloatField())
-    n = Cast(Greatest(F("views"), F("n_supports"), Value(1)), FloatField())
+    n = Cast(Greatest(F("seen"), F("n_supports"), Value(1)), FloatField())
     z2 = Value(Z_95 * Z_95)
     centre = (s / n) + z2 / (Value(2.0) * n)
     spread = Value(Z_95) * Sqrt((s / n) * (Value(1.0) - s / n) / n + z2 / (Value(4.0) * n * n))
     denominator = Value(1.0) + z2 / n
     return Case(
-        When(views__lt=EXPLORATION_VIEWS, then=(centre + spread) / denominator),
+        When(seen__lt=EXPLORATION_VIEWS, then=(centre + spread) / denominator),
         default=(centre - spread) / denominator,
         output_field=FloatField(),
     )
@@ -251,8 +255,9 @@ def corpus_rows(
 ) -> Iterator[dict[str, str]]:
     """The whole corpus of a process, every channel, one row per contribution, with the
     segment columns the analysis engine reads (`palabre synthesize export.csv --segment …`).
-    No e-mail, no name: only what the analysis needs. `published_only` leaves out hidden,
-    withdrawn and held contributions (what the web app's analysis reads)."""
+    No e-mail, no name: only what the analysis needs; dates in the site's time zone.
+    `published_only` leaves out hidden, withdrawn and held contributions (what the web app's
+    analysis reads)."""
     qs = contributions_visible_to(user=user, process=process)
     if published_only:
         qs = qs.filter(is_hidden=False, withdrawn_at__isnull=True, held_at__isnull=True)
@@ -275,7 +280,7 @@ def corpus_rows(
             "theme": c.theme.name if c.theme else "",
             "neighbourhood": c.neighbourhood.name if c.neighbourhood else "",
             "participant_type": c.author.participant_type if c.author else "",
-            "date": c.created_at.date().isoformat(),
+            "date": timezone.localdate(c.created_at).isoformat(),
             "supports": str(getattr(c, "n_supports", 0)),
             "hidden": "yes" if c.is_hidden else "",
         }

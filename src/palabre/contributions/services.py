@@ -299,14 +299,54 @@ def support_set(*, idea: Contribution, user: Any, supported: bool) -> int:
 EDIT_DELAY = dt.timedelta(minutes=30)
 
 
-def idea_viewed(*, idea: Contribution, user: Any) -> None:
-    """Count one opening of an idea's page (not by its author): a bare counter, no trace
-    of who; it measures how many people had the chance to support the idea."""
-    from django.db.models import F
+def idea_viewed(*, idea: Contribution, user: Any, address: str, user_agent: str) -> None:
+    """Count an opening of an idea's page, once per person (signed in) or browser (address
+    and user agent) and day, never by its author or a robot. It measures how many people had
+    the chance to support the idea (the "most supported" ranking divides by it), so
+    reloading a rival's page must not push it down. Kept as a keyed hash of the day, the
+    idea and the viewer in its own row (an insert that ignores a duplicate: no lock on the
+    idea), summed up and deleted daily (`idea_views_roll_up`)."""
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    from palabre.core.http import is_robot
+
+    from .models import IdeaViewer
 
     if getattr(user, "pk", None) is not None and user.pk == idea.author_id:
         return
-    Contribution.objects.filter(pk=idea.pk).update(views=F("views") + 1)
+    if is_robot(user_agent):
+        return
+    day = timezone.localdate()
+    who = f"u{user.pk}" if getattr(user, "is_authenticated", False) else f"a{address}|{user_agent}"
+    viewer = hmac.new(
+        settings.SECRET_KEY.encode(), f"{day}|{idea.pk}|{who}".encode(), hashlib.sha256
+    ).hexdigest()
+    IdeaViewer.objects.bulk_create(
+        [IdeaViewer(idea_id=idea.pk, day=day, viewer=viewer)], ignore_conflicts=True
+    )
+
+
+@transaction.atomic
+def idea_views_roll_up(*, today: Any = None) -> int:
+    """Add the finished days' distinct viewers to each idea's `views` and delete their rows
+    (run daily by `evaluation_daily`). Returns the number of ideas updated."""
+    from django.db.models import Count, F
+
+    from .models import IdeaViewer
+
+    today = today or timezone.localdate()
+    finished = IdeaViewer.objects.filter(day__lt=today)
+    rows = finished.values("idea_id").annotate(n=Count("pk")).order_by("idea_id")
+    updated = 0
+    for row in rows:
+        updated += Contribution.objects.filter(pk=row["idea_id"]).update(
+            views=F("views") + row["n"]
+        )
+    finished.delete()
+    return updated
 
 
 def idea_can_edit(*, idea: Contribution, user: Any) -> bool:

@@ -11,6 +11,13 @@ from django.shortcuts import render
 
 View = Callable[..., HttpResponse]
 
+ROBOTS = ("bot", "crawl", "spider", "slurp", "preview", "monitor", "headless")
+
+
+def is_robot(user_agent: str) -> bool:
+    """No user agent, or one that says it is a robot: not counted as a visitor."""
+    return not user_agent or any(word in user_agent.lower() for word in ROBOTS)
+
 
 def require_post(view: View) -> View:
     """Like Django's `require_POST`, but the 405 answer is a translated page."""

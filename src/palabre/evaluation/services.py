@@ -11,11 +11,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from palabre.core.http import is_robot
 from palabre.processes.models import Process
 
 from .models import DailyVisitor, DailyVisits, VisitSalt
-
-ROBOTS = ("bot", "crawl", "spider", "slurp", "preview", "monitor", "headless")
 
 
 def _salt(day: dt.date) -> str:
@@ -31,7 +30,7 @@ def _salt(day: dt.date) -> str:
 
 def visit_record(*, process: Process, address: str, user_agent: str) -> None:
     """Count one page view of `process` and, once a day, its visitor (salted hash)."""
-    if not user_agent or any(word in user_agent.lower() for word in ROBOTS):
+    if is_robot(user_agent):
         return
     day = timezone.localdate()
     digest = hashlib.sha256(

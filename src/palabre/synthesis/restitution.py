@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from palabre.contributions.models import Contribution
+from palabre.contributions.models import Contribution, published_q
 from palabre.processes.models import Process
 
 from .models import AnalysisRun, Answer, DraftComment, Section, Statement, Synthesis, Topic
@@ -106,14 +106,17 @@ def section_delete(*, section: Section) -> None:
 
 def _evidence(process: Process, ids: list[int]) -> list[int]:
     found = list(
-        Contribution.objects.filter(
-            process=process, pk__in=ids, is_hidden=False, withdrawn_at__isnull=True
-        ).values_list("pk", flat=True)
+        Contribution.objects.filter(published_q(), process=process, pk__in=ids).values_list(
+            "pk", flat=True
+        )
     )
     missing = set(ids) - set(found)
     if missing:
         raise ValidationError(
-            _("These contributions cannot back a statement (unknown, hidden or withdrawn): %s")
+            _(
+                "These contributions cannot back a statement (unknown, hidden, withdrawn or "
+                "held for review): %s"
+            )
             % ", ".join(str(pk) for pk in sorted(missing))
         )
     return found
@@ -202,6 +205,13 @@ def answer_give(
     subject_process = (topic or contribution).process_id  # type: ignore[union-attr]
     if subject_process != process.pk:
         raise ValidationError(_("This belongs to another process."))
+    if (
+        contribution is not None
+        and not Contribution.objects.filter(published_q(), pk=contribution.pk).exists()
+    ):
+        raise ValidationError(
+            _("This proposal is hidden, withdrawn or held for review: it cannot be answered.")
+        )
     if status not in Answer.Status.values:
         raise ValidationError({"status": _("Choose a status from the list.")})
     if not text.strip():

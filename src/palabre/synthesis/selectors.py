@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from palabre.contributions.models import Contribution
+from palabre.contributions.models import Contribution, published_q
 from palabre.processes.models import Process
 
 from .models import AnalysisRun, Answer, Assignment, Edit, Section, Statement, Synthesis, Topic
@@ -125,7 +125,7 @@ class Evidence:
 def document_of(*, synthesis: Synthesis) -> list[Section]:
     """Sections with their statements; each statement gets `backing` (Evidence: how many
     contributions back it, from which channels, and the public ones to read)."""
-    visible = Contribution.objects.filter(is_hidden=False, withdrawn_at__isnull=True)
+    visible = Contribution.objects.filter(published_q())
     sections = list(
         synthesis.sections.select_related("topic").prefetch_related(
             Prefetch(
@@ -168,10 +168,14 @@ class AnswerSubject:
         return self.contribution.title or self.contribution.body[:80]
 
 
-def answers_of(*, process: Process) -> list[AnswerSubject]:
-    """Every topic and proposal that has an answer, topics first."""
+def answers_of(*, process: Process, public: bool = True) -> list[AnswerSubject]:
+    """Every topic and proposal that has an answer, topics first; `public`: leaves out the
+    proposals hidden, withdrawn or held for review since they were answered."""
     grouped: dict[tuple[str, int | None], list[Answer]] = defaultdict(list)
-    for answer in Answer.objects.filter(process=process).select_related("topic", "contribution"):
+    answers = Answer.objects.filter(process=process)
+    if public:
+        answers = answers.filter(Q(contribution=None) | published_q("contribution__"))
+    for answer in answers.select_related("topic", "contribution"):
         key = ("t", answer.topic_id) if answer.topic_id else ("c", answer.contribution_id)
         grouped[key].append(answer)
     subjects = [

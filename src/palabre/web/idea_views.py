@@ -168,7 +168,12 @@ def _outcome_context(request: HttpRequest, process: Process, idea: Any) -> dict[
 def idea_detail(request: HttpRequest, org: str, slug: str, pk: int) -> HttpResponse:
     process = _process(request, org, slug)
     idea = idea_get_for_user(user=request.user, process=process, pk=pk)
-    services.idea_viewed(idea=idea, user=request.user)
+    services.idea_viewed(
+        idea=idea,
+        user=request.user,
+        address=request.META.get("REMOTE_ADDR", ""),
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+    )
     return render(
         request,
         "web/idea_detail.html",
