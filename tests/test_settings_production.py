@@ -4,6 +4,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 CODE = "import django; django.setup()"
 
 
@@ -11,7 +13,7 @@ def _run(env_extra):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL", "DEFAULT_FROM_EMAIL"}
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL", "DEFAULT_FROM_EMAIL", "DEBUG"}
     }
     env.update(
         {
@@ -36,13 +38,40 @@ def test_production_with_secrets_starts():
     out = _run(
         {
             "PALABRE_ENV": "production",
-            "SECRET_KEY": "x" * 50,
+            "SECRET_KEY": "k7Qz-" * 10,
             "ALLOWED_HOSTS": "participer.example.fr",
             "EMAIL_URL": "smtp://mail.example.fr:587",
             "DEFAULT_FROM_EMAIL": "participer@example.fr",
         }
     )
     assert out.returncode == 0, out.stderr
+
+
+SAFE = {
+    "PALABRE_ENV": "production",
+    "SECRET_KEY": "k7Qz-" * 10,
+    "ALLOWED_HOSTS": "participer.example.fr",
+    "EMAIL_URL": "smtp://mail.example.fr:587",
+    "DEFAULT_FROM_EMAIL": "participer@example.fr",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"DEBUG": "true"}, "DEBUG"),
+        ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
+        ({"SECRET_KEY": "x"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "x" * 60}, "SECRET_KEY"),
+        ({"EMAIL_URL": "consolemail://"}, "EMAIL_URL"),
+    ],
+)
+def test_production_refuses_unsafe_settings(change, said):
+    """Finding 11: production mode started with debug on, any host, a one-letter secret or
+    e-mails printed to the console."""
+    out = _run({**SAFE, **change})
+    assert out.returncode != 0
+    assert "Configuration de production dangereuse" in out.stderr and said in out.stderr
 
 
 def test_unknown_task_backend_is_refused():

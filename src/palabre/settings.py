@@ -61,6 +61,35 @@ def _local_secret_key() -> str:
 
 SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+
+
+def _production_mistakes() -> list[str]:
+    """What makes a production configuration unsafe, in French then English."""
+    mistakes = []
+    if DEBUG:
+        mistakes.append("DEBUG est activé (DEBUG is on)")
+    if any(host.strip() in {"*", ".*"} or host.strip().startswith("*") for host in ALLOWED_HOSTS):
+        mistakes.append("ALLOWED_HOSTS accepte n'importe quel hôte (ALLOWED_HOSTS is a wildcard)")
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
+        mistakes.append(
+            "SECRET_KEY est trop faible : au moins 50 caractères aléatoires "
+            "(SECRET_KEY is weak: 50 random characters at least)"
+        )
+    email_url = env.str("EMAIL_URL", default="")
+    if email_url.split(":", 1)[0] in {"consolemail", "memorymail", "dummymail", "filemail"}:
+        mistakes.append(
+            "EMAIL_URL n'envoie aucun e-mail : indiquez un serveur SMTP "
+            "(EMAIL_URL sends no e-mail: give an SMTP server)"
+        )
+    return mistakes
+
+
+if PRODUCTION and _production_mistakes():
+    raise ImproperlyConfigured(
+        "Configuration de production dangereuse (unsafe production settings) : "
+        + " ; ".join(_production_mistakes())
+        + ". Voir docs/deploy.md et docs/security.md."
+    )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 SHARED_DATA_DIR = Path(
@@ -103,6 +132,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "palabre.core.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -235,6 +265,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # empty: no map, people give an address or a neighbourhood instead.
 PALABRE_MAP_TILE_URL = env.str("PALABRE_MAP_TILE_URL", default="")
 PALABRE_MAP_ATTRIBUTION = env.str("PALABRE_MAP_ATTRIBUTION", default="© OpenStreetMap")
+# The reverse proxies in front of the app (addresses or networks): behind them, the visitor's
+# address is read from X-Forwarded-For (core.client_address); from anywhere else it is not.
+PALABRE_TRUSTED_PROXIES = env.list("PALABRE_TRUSTED_PROXIES", default=[])
 PALABRE_BASE_URL = env.str("PALABRE_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 LANGUAGE_CODE = "fr"
