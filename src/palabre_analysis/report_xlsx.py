@@ -4,24 +4,31 @@ its topic (and an empty column to correct it), one sheet per topic, and the meth
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from .i18n import _
 
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-# Characters openpyxl refuses in cells (control characters other than tab and newlines).
+# Characters XML cannot hold (control characters other than tab and line breaks).
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def safe_cell(value: Any) -> Any:
-    """A value as an XLSX cell: no illegal control characters, never a formula."""
-    if isinstance(value, str):
-        value = _ILLEGAL.sub(" ", value)
-        if value[:1] in {"=", "+", "-", "@"}:  # never let a contribution become a formula
-            value = "'" + value
-    return value
+def _cells(sheet: Any, values: Iterable[Any]) -> list[Any]:
+    """A row of XLSX cells in which a text is a text cell, with its exact value: never a
+    formula (a contribution may start with `=`), nor an error such as `#N/A`. The web app
+    has the same rule in `palabre.core.spreadsheet.xlsx_cells` (ADR 0009)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells: list[Any] = []
+    for value in values:
+        if isinstance(value, str):
+            cell = WriteOnlyCell(sheet, value=_ILLEGAL.sub(" ", value))
+            cell.data_type = "s"
+            value = cell
+        cells.append(value)
+    return cells
 
 
 def _sheet_name(label: str, used: set[str]) -> str:
@@ -60,21 +67,24 @@ def write_xlsx(result: Mapping[str, Any], texts: Mapping[str, str], path: str | 
     for topic in result["topics"]:
         parent = topics[topic["parent"]]["label"] if topic["parent"] else ""
         summary.append(
-            [
-                safe_cell(v)
-                for v in (
+            _cells(
+                summary,
+                (
                     topic["id"],
                     topic["label"],
                     parent,
                     topic["size"],
                     topic["share"],
                     ", ".join(topic["keywords"]),
-                )
-            ]
+                ),
+            )
         )
     unclassified = result.get("unclassified", {"size": 0, "share": 0})
     summary.append(
-        ["", _("Other / unclassified"), "", unclassified["size"], unclassified["share"], ""]
+        _cells(
+            summary,
+            ("", _("Other / unclassified"), "", unclassified["size"], unclassified["share"], ""),
+        )
     )
 
     group_of: dict[str, int] = {}
@@ -111,9 +121,9 @@ def write_xlsx(result: Mapping[str, Any], texts: Mapping[str, str], path: str | 
         topic_id, score = leaf_of.get(contribution_id, (None, None))
         topic, sub = top_label(topic_id) if contribution_id not in set_aside else ("", "")
         sheet.append(
-            [
-                safe_cell(v)
-                for v in (
+            _cells(
+                sheet,
+                (
                     contribution_id,
                     text,
                     topic,
@@ -123,8 +133,8 @@ def write_xlsx(result: Mapping[str, Any], texts: Mapping[str, str], path: str | 
                     _("yes") if contribution_id in set_aside else "",
                     group_of.get(contribution_id, ""),
                     "",
-                )
-            ]
+                ),
+            )
         )
 
     members: dict[str, list[str]] = {}
@@ -141,14 +151,11 @@ def write_xlsx(result: Mapping[str, Any], texts: Mapping[str, str], path: str | 
             topic_id, score = leaf_of[contribution_id]
             sub = topics[topic_id]["label"] if topics[topic_id]["parent"] else ""
             sheet.append(
-                [
-                    safe_cell(v)
-                    for v in (contribution_id, texts.get(contribution_id, ""), sub, score)
-                ]
+                _cells(sheet, (contribution_id, texts.get(contribution_id, ""), sub, score))
             )
 
     method = workbook.create_sheet(_sheet_name(_("Method"), used))
-    method.append([safe_cell(result["method"])])
-    method.append([_("Settings:"), safe_cell(str(result["settings"]))])
-    method.append([_("Engine version"), result["engine_version"]])
+    method.append(_cells(method, [result["method"]]))
+    method.append(_cells(method, [_("Settings:"), str(result["settings"])]))
+    method.append(_cells(method, [_("Engine version"), result["engine_version"]]))
     workbook.save(str(path))

@@ -236,7 +236,9 @@ def test_xlsx_workbook_for_agents(tmp_path, monkeypatch):
     assert len(rows) == 1 + len(data.contributions)
     by_id = {r[0]: r for r in rows[1:]}
     assert by_id["vide0"][6] == "oui"
-    assert by_id["formule"][1].startswith("'=")  # never a formula
+    assert by_id["formule"][1].startswith("=")  # the exact text…
+    cells = {r[0].value: r for r in workbook["Contributions"].iter_rows(min_row=2)}
+    assert cells["formule"][1].data_type == "s"  # …in a text cell: never a formula
     assert by_id["vélo-0-0"][2]  # a topic label
 
 

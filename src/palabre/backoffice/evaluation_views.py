@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from palabre.core.http import attachment
+from palabre.core.spreadsheet import csv_writer
 from palabre.evaluation.selectors import (
     THRESHOLD,
     RecordUnavailable,
@@ -261,7 +262,6 @@ def process_report(request: HttpRequest, organization: Organization, slug: str) 
 @backoffice(Action.ANALYSE)
 def organization_evaluation(request: HttpRequest, organization: Organization) -> HttpResponse:
     """The organisation's figures, process by process, and its totals (also as CSV)."""
-    import csv
     import io
 
     from palabre.evaluation.selectors import organization_metrics
@@ -289,7 +289,7 @@ def organization_evaluation(request: HttpRequest, organization: Organization) ->
     metrics = organization_metrics(organization=organization, user=request.user)
     if request.GET.get("format") == "csv":
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = csv_writer(out)
         writer.writerow(
             [
                 "process",

@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from palabre.accounts.selectors import user_has_mfa
+from palabre.accounts.selectors import mfa_missing, user_has_mfa
 from palabre.contributions.models import Contribution
 from palabre.core.forms import apply_validation_error
 from palabre.core.http import require_post
@@ -58,6 +58,16 @@ def backoffice(action: Action) -> Callable[[View], View]:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             organization = organization_get_for_user(user=request.user, slug=org, action=action)
+            if mfa_missing(user=request.user, organization=organization):
+                messages.warning(
+                    request,
+                    _(
+                        "Your role opens the agents' space of %(name)s: first protect your "
+                        "account with an authenticator app (two-factor authentication)."
+                    )
+                    % {"name": organization.name},
+                )
+                return redirect("mfa_activate_totp")
             return view(request, organization, *args, **kwargs)
 
         return wrapper
@@ -334,11 +344,12 @@ def corpus_export(
     request: HttpRequest, organization: Organization, slug: str
 ) -> HttpResponse | StreamingHttpResponse:
     """Download the whole corpus of a process (all channels) as CSV or XLSX, for the engine
-    (`palabre synthesize`) or a spreadsheet."""
-    import csv
+    (`palabre synthesize`) or a spreadsheet. In CSV, a text that a spreadsheet would run as a
+    formula gets a leading apostrophe; the XLSX keeps every text exact (ADR 0009)."""
     import io
 
     from palabre.contributions.selectors import CORPUS_COLUMNS, corpus_rows
+    from palabre.core.spreadsheet import csv_dict_writer, xlsx_cells
 
     process = process_get_for_user(user=request.user, organization=organization, slug=slug)
     rows = corpus_rows(user=request.user, process=process)
@@ -346,13 +357,11 @@ def corpus_export(
     if request.GET.get("format") == "xlsx":
         from openpyxl import Workbook
 
-        from palabre_analysis.report_xlsx import safe_cell
-
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("corpus")
         sheet.append(list(CORPUS_COLUMNS))
         for row in rows:
-            sheet.append([safe_cell(row[c]) for c in CORPUS_COLUMNS])
+            sheet.append(xlsx_cells(sheet, [row[c] for c in CORPUS_COLUMNS]))
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
@@ -366,7 +375,7 @@ def corpus_export(
         def write(self, value: str) -> str:
             return value
 
-    writer = csv.DictWriter(Echo(), fieldnames=CORPUS_COLUMNS)
+    writer = csv_dict_writer(Echo(), fieldnames=CORPUS_COLUMNS)
 
     def lines() -> Any:
         yield "\ufeff" + writer.writeheader()

@@ -3,7 +3,6 @@ results explained project by project, open data (`.pb` and CSV)."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
 import io
@@ -17,6 +16,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from palabre.contributions.rules import Activity, activity_closed_reason
+from palabre.core.spreadsheet import csv_writer
 from palabre.organizations.permissions import organization_user_can
 from palabre.organizations.roles import Action
 from palabre_analysis import budget as engine
@@ -283,7 +283,7 @@ def ballots_csv(*, envelope: Envelope) -> str:
     order shuffled by the count's secret), the channel, the projects chosen (ids as in the
     `.pb` file and the results CSV) and their points or ranks."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(["ballot", "channel", "projects", "points"])
     rows = (
         BallotChoice.objects.filter(ballot__envelope=envelope)
@@ -307,7 +307,7 @@ def ballots_csv(*, envelope: Envelope) -> str:
 def csv_export(*, budget: Budget) -> str:
     """One row per project on the ballot: envelope, cost, votes, funded by each rule."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(
         ["envelope", "project_id", "title", "cost", "votes", "funded_greedy", "funded_mes"]
     )

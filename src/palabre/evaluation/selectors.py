@@ -9,7 +9,6 @@ in breakdowns by participant type and neighbourhood.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from typing import Any
@@ -21,6 +20,7 @@ from palabre.accounts.models import User
 from palabre.budgets.models import Ballot
 from palabre.contributions.models import Contribution, Support
 from palabre.core.models import Channel
+from palabre.core.spreadsheet import csv_writer
 from palabre.moderation.models import Report
 from palabre.opinions.models import PairwiseVote, Vote
 from palabre.processes.models import MeetingRegistration, Process
@@ -140,8 +140,9 @@ def process_metrics(*, process: Process) -> dict[str, Any]:
 
 
 def metrics_csv(metrics: dict[str, Any]) -> str:
+    """The figures as CSV (names such as phase titles go through `csv_writer`, ADR 0009)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(["measure", "breakdown", "value"])
     for key in (
         "visitors",
@@ -216,7 +217,7 @@ def evaluation_record(*, process: Process) -> dict[str, Any]:
         },
         "process": {
             "template": process.template,
-            "year": (start or process.created_at.date()).year,
+            "year": (start or timezone.localdate(process.created_at)).year,
             "start": start.isoformat() if start else None,
             "end": end.isoformat() if end else None,
             "formats": [process.template],

@@ -3,11 +3,12 @@ Schema per file), the same tables as JSON and XLSX, mapped ideas as GeoJSON, the
 record, and a French README. No personal data: authors are pseudonymised per process (a keyed
 hash nobody can reverse without the server's secret), texts have e-mail addresses and phone
 numbers masked, hidden and withdrawn contributions are left out and counted, and demographic
-breakdowns leave cells under the threshold empty."""
+breakdowns leave cells under the threshold empty. Dates are those of the site's time zone; line
+ends in texts are line feeds; in the CSV files, a text that a spreadsheet would run as a
+formula gets a leading apostrophe, while JSON and XLSX keep it exact (ADR 0009)."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
 import io
@@ -22,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from palabre.contributions.models import Contribution
+from palabre.core.spreadsheet import csv_dict_writer, xlsx_cells
 from palabre.evaluation.selectors import (
     THRESHOLD,
     RecordUnavailable,
@@ -31,6 +33,12 @@ from palabre.evaluation.selectors import (
 from palabre.processes.models import Process
 from palabre.synthesis.models import Answer, Assignment, Statement, Synthesis, Topic
 from palabre_analysis.cleaning import mask_personal_data
+
+FORMULA_NOTE = (
+    "Dans ce fichier CSV, un texte qui commence par =, +, -, @, une tabulation ou un saut de "
+    "ligne est précédé d'une apostrophe (') pour qu'aucun tableur ne l'exécute comme une "
+    "formule ; donnees.json et donnees.xlsx donnent le texte exact."
+)
 
 LICENSE = {
     "name": "etalab-2.0",
@@ -48,19 +56,22 @@ class Table:
     rows: list[dict[str, Any]] = field(default_factory=list)
 
     def csv(self) -> bytes:
+        """The table as CSV: texts that a spreadsheet would run as formulas get a leading
+        apostrophe (ADR 0009)."""
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=[f[0] for f in self.fields], lineterminator="\n")
+        writer = csv_dict_writer(out, fieldnames=[f[0] for f in self.fields], lineterminator="\n")
         writer.writeheader()
         for row in self.rows:
             writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
         return out.getvalue().encode("utf-8")
 
     def resource(self) -> dict[str, Any]:
+        has_text = any(kind == "string" for _name, kind, _text in self.fields)
         return {
             "name": self.name,
             "path": f"{self.name}.csv",
             "title": self.title,
-            "description": self.description,
+            "description": f"{self.description} {FORMULA_NOTE}" if has_text else self.description,
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
@@ -144,7 +155,7 @@ def build(process: Process) -> tuple[dict[str, bytes], dict[str, Any]]:
                 "theme": c.theme.name if c.theme else "",
                 "neighbourhood": c.neighbourhood.name if c.neighbourhood else "",
                 "participant": pseudonym(process, c.author_id),
-                "date": c.created_at.date().isoformat(),
+                "date": timezone.localdate(c.created_at).isoformat(),
                 "supports": c.n_supports,
                 "latitude": c.latitude,
                 "longitude": c.longitude,
@@ -295,7 +306,7 @@ def build(process: Process) -> tuple[dict[str, bytes], dict[str, Any]]:
                 "text": a.text,
                 "given_by": a.signed_as,
                 "progress": a.progress,
-                "date": a.created_at.date().isoformat(),
+                "date": timezone.localdate(a.created_at).isoformat(),
             }
             for a in Answer.objects.filter(process=process).order_by("created_at", "pk")
         ],
@@ -311,6 +322,8 @@ def build(process: Process) -> tuple[dict[str, bytes], dict[str, Any]]:
         *_questionnaire_tables(process),
         *_vote_tables(process),
     ]
+    for table in tables:
+        table.rows = [{k: _line_ends(v) for k, v in row.items()} for row in table.rows]
     files: dict[str, bytes] = {f"{t.name}.csv": t.csv() for t in tables}
     files["donnees.json"] = json.dumps(
         {t.name: t.rows for t in tables}, ensure_ascii=False, indent=1, default=str
@@ -327,7 +340,7 @@ def build(process: Process) -> tuple[dict[str, bytes], dict[str, Any]]:
         files["fiche-evaluation.json"] = json.dumps(
             record, ensure_ascii=False, indent=1, default=str
         ).encode()
-    now = timezone.now()
+    now = timezone.localtime()
     manifest = {
         "published_at": now.isoformat(),
         "rows": {t.name: len(t.rows) for t in tables},
@@ -372,9 +385,23 @@ def build(process: Process) -> tuple[dict[str, bytes], dict[str, Any]]:
     with translation.override("fr"):
         files["LISEZMOI.md"] = render_to_string(
             "opendata/LISEZMOI.md",
-            {"process": process, "tables": tables, "manifest": manifest, "license": LICENSE},
+            {
+                "process": process,
+                "tables": tables,
+                "manifest": manifest,
+                "license": LICENSE,
+                "time_zone": settings.TIME_ZONE,
+            },
         ).encode()
     return files, manifest
+
+
+def _line_ends(value: Any) -> Any:
+    """Line ends as line feeds, as XLSX stores them (a browser sends CR LF; a lone CR would
+    also break a CSV reader such as Frictionless's)."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
 
 
 def _questionnaire_tables(process: Process) -> list[Table]:
@@ -449,14 +476,12 @@ def _vote_tables(process: Process) -> list[Table]:
 def _xlsx(tables: list[Table]) -> bytes:
     from openpyxl import Workbook
 
-    from palabre_analysis.report_xlsx import safe_cell
-
     workbook = Workbook(write_only=True)
     for table in tables:
         sheet = workbook.create_sheet(table.name[:31])
         sheet.append([f[0] for f in table.fields])
         for row in table.rows:
-            sheet.append([safe_cell(row.get(f[0])) for f in table.fields])
+            sheet.append(xlsx_cells(sheet, [row.get(f[0]) for f in table.fields]))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

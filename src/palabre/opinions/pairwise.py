@@ -8,7 +8,6 @@ background task and stored on the survey; pages only read it.
 
 from __future__ import annotations
 
-import csv
 import io
 import random
 from typing import Any
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from palabre.contributions import services as contribution_services
 from palabre.contributions.models import Contribution
 from palabre.contributions.rules import IDEA_TEMPLATES, Activity
+from palabre.core.spreadsheet import csv_writer
 from palabre.processes.models import Process
 from palabre_analysis import pairwise as engine
 
@@ -235,9 +235,11 @@ def ranking_view(*, survey: PairwiseSurvey) -> dict[str, Any] | None:
 
 
 def ranking_csv(*, survey: PairwiseSurvey) -> str:
+    """The ranking as CSV; a title that a spreadsheet would run as a formula gets a leading
+    apostrophe (ADR 0009)."""
     view = ranking_view(survey=survey)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(["idea_id", "title", "score", "low", "high", "comparisons", "wins"])
     for row in (view or {}).get("ranking") or []:
         writer.writerow(

@@ -4,7 +4,6 @@ Pol.is open-data export."""
 
 from __future__ import annotations
 
-import csv
 import io
 import random
 import zipfile
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from palabre.contributions.models import Contribution
 from palabre.core.orm import loaded, prefetched, statement_cursor
+from palabre.core.spreadsheet import csv_writer
 from palabre_analysis import opinions as engine
 
 from .models import OpinionMap, Vote
@@ -325,7 +325,9 @@ def polis_export(*, opinion_map: OpinionMap) -> bytes:
     """A ZIP in Pol.is's open-data layout (`comments.csv`, `votes.csv`), which
     `palabre opinions` and other tools read. Participants are numbered for the export:
     no account id, no name. Statements waiting for review are left out; hidden ones are
-    listed as moderated out (-1) without their votes."""
+    listed as moderated out (-1) without their votes. Dates in the site's time zone; a
+    statement that a spreadsheet would run as a formula gets a leading apostrophe
+    (ADR 0009)."""
     statements = list(statements_with_counts(opinion_map=opinion_map).filter(held_at=None))
     numbers: dict[int, int] = {}
     votes = (
@@ -338,13 +340,15 @@ def polis_export(*, opinion_map: OpinionMap) -> bytes:
         .values_list("updated_at", "statement_id", "voter_id", "value")
     )
     votes_out = io.StringIO()
-    writer = csv.writer(votes_out)
+    writer = csv_writer(votes_out)
     writer.writerow(["timestamp", "datetime", "comment-id", "voter-id", "vote"])
     for when, statement, voter, value in votes.iterator():
         number = numbers.setdefault(voter, len(numbers))
-        writer.writerow([int(when.timestamp()), when.isoformat(), statement, number, value])
+        writer.writerow(
+            [int(when.timestamp()), timezone.localtime(when).isoformat(), statement, number, value]
+        )
     comments_out = io.StringIO()
-    writer = csv.writer(comments_out)
+    writer = csv_writer(comments_out)
     writer.writerow(
         ["timestamp", "datetime", "comment-id", "moderated", "agrees", "disagrees", "comment-body"]
     )
@@ -352,7 +356,7 @@ def polis_export(*, opinion_map: OpinionMap) -> bytes:
         writer.writerow(
             [
                 int(s.created_at.timestamp()),
-                s.created_at.isoformat(),
+                timezone.localtime(s.created_at).isoformat(),
                 s.pk,
                 -1 if s.is_hidden else 1,
                 0 if s.is_hidden else s.agrees,
