@@ -38,9 +38,35 @@ def make_organization(name: str = "Ville A", **kwargs) -> Organization:
     return organization_create(name=name, **kwargs)
 
 
+# Staff roles must have a second factor (PALABRE_STAFF_MFA_REQUIRED): test staff get this
+# authenticator-app secret, and browser tests type its current code at sign-in.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def enrol_totp(user: User, secret: str = TOTP_SECRET) -> str:
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The authenticator app's code now (what a person types)."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+
+
 def make_member(organization: Organization, role: str, **kwargs) -> User:
+    from palabre.accounts.selectors import MFA_ROLES
+
     user = UserFactory(**kwargs)
     Membership.objects.create(organization=organization, user=user, role=role)
+    if role in MFA_ROLES:
+        enrol_totp(user)
     return user
 
 

@@ -251,6 +251,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Palabre] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Staff roles (admin, agent, analyst, moderator, elected) and superusers set up an
+# authenticator app before they reach the agents' space or the Django admin.
+PALABRE_STAFF_MFA_REQUIRED = env.bool("PALABRE_STAFF_MFA_REQUIRED", default=True)
 MFA_TOTP_ISSUER = "Palabre"
 
 # E-mail through Django's backends: EMAIL_URL=smtp://user:pass@host:587/?tls=True

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from palabre.organizations.roles import Role
-from tests.factories import PASSWORD, make_member, make_organization
+from tests.factories import make_member, make_organization
 
 from .conftest import axe_violations
+from .test_ideas_flow import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,10 +18,7 @@ def test_agent_creates_and_publishes_a_process_in_the_browser(live_server, page)
     org = make_organization("Ville de Test", slug="ville-de-test")
     agent = make_member(org, Role.ADMIN, email="agente@ville-de-test.fr")
     base = live_server.url
-    page.goto(base + "/comptes/login/")
-    page.fill("#id_login", agent.email)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
+    sign_in(page, base, agent)
     page.goto(base + "/ville-de-test/espace/")
     assert "Espace agent" in page.content()
     assert axe_violations(page) == []
@@ -92,10 +90,7 @@ def test_consultation_pages_are_accessible(live_server, page):
         user=agent,
     )
     base = live_server.url
-    page.goto(base + "/comptes/login/")
-    page.fill("#id_login", agent.email)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
+    sign_in(page, base, agent)
     paths = [
         f"espace/demarches/{survey.slug}/questionnaire/",
         f"espace/demarches/{survey.slug}/questionnaire/saisie/",

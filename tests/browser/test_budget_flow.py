@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from palabre.budgets import selectors, services
+from palabre.budgets import services
 from palabre.budgets.models import Ballot
 from palabre.organizations.roles import Role
 from palabre.processes.models import Phase

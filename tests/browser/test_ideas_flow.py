@@ -3,7 +3,7 @@ needed); axe finds no serious or critical violation on the idea pages."""
 
 import pytest
 
-from tests.factories import PASSWORD, UserFactory, make_organization, make_process
+from tests.factories import PASSWORD, UserFactory, make_organization, make_process, totp_code
 
 from .conftest import axe_violations
 
@@ -11,10 +11,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, base, user):
+    """Sign in with the password and, for staff, the authenticator app's code."""
     page.goto(base + "/comptes/login/")
     page.fill("#id_login", user.email)
     page.fill("#id_password", PASSWORD)
     page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    if "/2fa/authenticate" in page.url:
+        page.fill("#id_code", totp_code())
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])

@@ -67,6 +67,28 @@ def test_real_french_text_from_shared_data(shared_data: Path):
     assert _counts() == before
 
 
+def test_demo_staff_have_a_second_factor_printed_with_their_login(tmp_path, capsys, client):
+    from django.urls import reverse
+
+    from palabre.demo.loader import demo_logins
+
+    load_demo(tmp_path / "absent")
+    rows = {email: secret for email, _role, _org, secret in demo_logins()}
+    assert len(rows["agent@ville-de-demo.fr"]) == 32  # base32
+    assert rows["technique@palabre.localhost"]
+    assert rows["mediatrice@ville-de-demo.fr"] == rows["habitante@ville-de-demo.fr"] == ""
+    load_demo(tmp_path / "absent")  # the secrets stay the same on a second load
+    assert {e: s for e, _r, _o, s in demo_logins()} == rows
+    call_command("demo_code", "agent@ville-de-demo.fr")
+    code = capsys.readouterr().out.strip()
+    assert len(code) == 6 and code.isdigit()
+    client.post(
+        reverse("account_login"), {"login": "agent@ville-de-demo.fr", "password": DEMO_PASSWORD}
+    )
+    client.post(reverse("mfa_authenticate"), {"code": code})
+    assert client.get("/ville-de-demo/espace/").status_code == 200
+
+
 def test_demo_load_command(tmp_path, capsys):
     call_command("demo_load", shared_data=tmp_path / "absent")
     assert "Demo ready" in capsys.readouterr().out

@@ -11,7 +11,7 @@ from palabre.organizations.services import (
     organization_create,
     organization_update,
 )
-from tests.factories import UserFactory, make_member
+from tests.factories import UserFactory, enrol_totp, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +102,7 @@ def test_organization_create_command(capsys):
 
 def test_organisations_created_in_the_django_admin_get_their_legal_pages(client):
     root = UserFactory(is_superuser=True, is_staff=True)
+    enrol_totp(root)  # superusers need a second factor
     client.force_login(root)
     response = client.post(
         "/admin/organizations/organization/add/",

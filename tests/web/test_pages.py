@@ -147,9 +147,13 @@ def test_public_pages_never_show_email_addresses(client, org_a, published_a, cit
 def test_django_admin_is_for_superusers_only(client, org_a, admin_a):
     client.force_login(admin_a)
     assert client.get("/admin/").status_code == 302
-    from tests.factories import UserFactory
+    from tests.factories import UserFactory, enrol_totp
 
-    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    root = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(root)
+    chain = client.get("/admin/", follow=True).redirect_chain
+    assert (reverse("mfa_activate_totp"), 302) in chain  # a superuser sets up a second factor
+    enrol_totp(root)
     assert client.get("/admin/").status_code == 200
 
 

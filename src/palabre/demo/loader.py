@@ -14,9 +14,11 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from palabre.accounts.models import User
+from palabre.accounts.selectors import MFA_ROLES
 from palabre.contributions.models import Contribution, Support
 from palabre.contributions.services import contributions_import
 from palabre.core.models import Channel
@@ -180,6 +182,9 @@ def load_demo(
             notify=False,
         )
         people[email] = user
+        if role in MFA_ROLES:
+            demo_totp_secret(user)
+    demo_totp_secret(superuser)
     agent = people["agent@ville-de-demo.fr"]
     residents = [
         _person(f"habitant-{i:02d}@demo.invalid", pseudonym, can_login=False)
@@ -528,9 +533,36 @@ def load_demo(
     return report
 
 
-def demo_logins() -> list[tuple[str, str, str]]:
-    rows = [(email, str(Role(role).label), org) for email, _p, org, role in DEMO_PEOPLE]
-    rows.append((SUPERUSER[0], "superuser (/admin/)", "—"))
+def demo_totp_secret(user: User) -> str:
+    """The demo account's authenticator-app secret (base32), enrolled on first use: staff
+    must sign in with a second factor, and the demo prints the secrets so that anyone can try
+    it (`palabre manage demo_code EMAIL` prints the current code)."""
+    from allauth.mfa.adapter import get_adapter
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if existing is not None:
+        return str(get_adapter().decrypt(existing.data["secret"]))
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def demo_logins() -> list[tuple[str, str, str, str]]:
+    """(e-mail, role, organisation, authenticator secret or "") of each demo account."""
+    secrets_by_email = {
+        user.email: demo_totp_secret(user)
+        for user in User.objects.filter(
+            Q(email__in=[e for e, _p, _o, role in DEMO_PEOPLE if role in MFA_ROLES])
+            | Q(email=SUPERUSER[0])
+        )
+    }
+    rows = [
+        (email, str(Role(role).label), org, secrets_by_email.get(email, ""))
+        for email, _p, org, role in DEMO_PEOPLE
+    ]
+    rows.append((SUPERUSER[0], "superuser (/admin/)", "—", secrets_by_email.get(SUPERUSER[0], "")))
     return rows
 
 

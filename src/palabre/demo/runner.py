@@ -36,9 +36,14 @@ def run_demo(*, host: str, port: int, serve: bool = True) -> int:
         "=" * 72,
         f"  Palabre demo: {url}",
         f"  Ville de Démo: {url}ville-de-demo/   agents' space: {url}ville-de-demo/espace/",
-        "  Demo logins (password for all: demo-palabre-2026):",
+        "  Demo logins (password for all: demo-palabre-2026). Staff sign in with a second",
+        "  factor: add the secret to an authenticator app, or print the current code with",
+        "  `.venv/bin/palabre manage demo_code EMAIL`.",
     ]
-    lines += [f"    {role:<28} {email}" for email, role, _org in demo_logins()]
+    lines += [
+        f"    {role:<28} {email:<32} {'TOTP ' + secret if secret else ''}".rstrip()
+        for email, role, _org, secret in demo_logins()
+    ]
     lines += [
         "  E-mails (sign-in codes, verification) are printed in this terminal.",
         f"  Barometer of 50 generated records: palabre barometer {barometer} -o barometre.html",
