@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -134,6 +135,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "palabre.core.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "palabre.core.middleware.ChosenLanguageMiddleware",
@@ -162,6 +164,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "palabre.core.context_processors.site",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -312,6 +315,39 @@ SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if _SHARED_C
 SESSION_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "palabre.core.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+
+def _origin(url: str) -> str:
+    """scheme://host[:port] of a URL template such as a tile server's."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "a"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+# Content-Security-Policy (django-csp) on every response: no inline script anywhere, no
+# third-party script, style or frame; inline <style> only with the request's nonce (the
+# organisation's colour); images from the site, data: URLs (QR codes) and the map's tiles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [
+            SELF,
+            "data:",
+            *([_origin(PALABRE_MAP_TILE_URL)] if _origin(PALABRE_MAP_TILE_URL) else []),
+        ],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True

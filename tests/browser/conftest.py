@@ -44,20 +44,37 @@ def browser():
         browser.close()
 
 
+def csp_watch(page) -> list[str]:
+    """Collect what the Content-Security-Policy blocked on `page` (Chromium says it on the
+    console): a page of ours must never need anything the policy refuses."""
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return blocked
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    blocked = csp_watch(page)
     yield page
     context.close()
+    assert blocked == [], blocked
 
 
 @pytest.fixture
 def page_without_js(browser):
     context = browser.new_context(java_script_enabled=False, locale="fr-FR")
     page = context.new_page()
+    blocked = csp_watch(page)
     yield page
     context.close()
+    assert blocked == [], blocked
 
 
 def axe_violations(page, impacts=("serious", "critical")):
