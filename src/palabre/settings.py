@@ -271,6 +271,21 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # empty: no map, people give an address or a neighbourhood instead.
 PALABRE_MAP_TILE_URL = env.str("PALABRE_MAP_TILE_URL", default="")
 PALABRE_MAP_ATTRIBUTION = env.str("PALABRE_MAP_ATTRIBUTION", default="© OpenStreetMap")
+# Public writes: (per account, per visitor address) for each action, "N/[k]s|m|h|d"; "" means
+# no limit on that side (core.ratelimit). Addresses are generous: many people share one.
+PALABRE_RATE_LIMITS = {
+    "idea": ("10/h", "60/h"),
+    "comment": ("30/10m", "200/10m"),
+    "support": ("120/10m", "600/10m"),
+    "report": ("20/h", "100/h"),
+    "coauthor": ("10/h", "60/h"),
+    "ballot": ("30/10m", "300/10m"),
+    "opinion_vote": ("600/10m", "6000/10m"),
+    "statement": ("10/h", "60/h"),
+    "pairwise": ("600/10m", "6000/10m"),
+    "questionnaire": ("10/h", "200/h"),
+    "feedback": ("10/h", "200/h"),
+}
 # The reverse proxies in front of the app (addresses or networks): behind them, the visitor's
 # address is read from X-Forwarded-For (core.client_address); from anywhere else it is not.
 PALABRE_TRUSTED_PROXIES = env.list("PALABRE_TRUSTED_PROXIES", default=[])

@@ -16,6 +16,7 @@ from palabre.budgets.models import Budget, Envelope, InvitationCode, Project
 from palabre.core.formats import euros
 from palabre.core.forms import apply_validation_error
 from palabre.core.http import attachment
+from palabre.core.ratelimit import rate_limit
 from palabre.organizations.selectors import organization_get
 from palabre.processes.models import Process
 from palabre.processes.selectors import process_get_for_user
@@ -91,6 +92,7 @@ def budget_vote(request: HttpRequest, org: str, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("ballot")
 def budget_ballot(request: HttpRequest, org: str, slug: str, envelope_id: int) -> HttpResponse:
     budget = _budget(request, org, slug)
     envelope = get_object_or_404(Envelope, budget=budget, pk=envelope_id)

@@ -29,6 +29,7 @@ from palabre.contributions.selectors import (
 )
 from palabre.core.forms import apply_validation_error
 from palabre.core.http import require_post
+from palabre.core.ratelimit import rate_limit
 from palabre.notifications.selectors import follows
 from palabre.organizations.selectors import organization_get
 from palabre.processes.models import Process
@@ -90,6 +91,7 @@ def comments_context(
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("idea")
 def idea_create(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     process = _process(request, org, slug)
     closed = activity_closed_reason(process, Activity.SUBMIT_IDEA)
@@ -196,6 +198,7 @@ def idea_detail(request: HttpRequest, org: str, slug: str, pk: int) -> HttpRespo
 
 @login_required
 @require_post
+@rate_limit("coauthor")
 def idea_coauthors(request: HttpRequest, org: str, slug: str, pk: int) -> HttpResponse:
     """The author invites an association; the invited association accepts or declines."""
     process = _process(request, org, slug)
@@ -217,6 +220,7 @@ def idea_coauthors(request: HttpRequest, org: str, slug: str, pk: int) -> HttpRe
 
 @login_required
 @require_post
+@rate_limit("support")
 def idea_support(request: HttpRequest, org: str, slug: str, pk: int) -> HttpResponse:
     process = _process(request, org, slug)
     idea = idea_get_for_user(user=request.user, process=process, pk=pk)
@@ -238,6 +242,7 @@ def idea_support(request: HttpRequest, org: str, slug: str, pk: int) -> HttpResp
 
 @login_required
 @require_post
+@rate_limit("comment")
 def idea_comment(request: HttpRequest, org: str, slug: str, pk: int) -> HttpResponse:
     process = _process(request, org, slug)
     idea = idea_get_for_user(user=request.user, process=process, pk=pk)
@@ -246,6 +251,7 @@ def idea_comment(request: HttpRequest, org: str, slug: str, pk: int) -> HttpResp
 
 @login_required
 @require_post
+@rate_limit("comment")
 def process_comment(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     return _comment(request, _process(request, org, slug), None)
 
@@ -333,6 +339,7 @@ def idea_withdraw(request: HttpRequest, org: str, slug: str, pk: int) -> HttpRes
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("report")
 def contribution_report(request: HttpRequest, org: str, slug: str, pk: int) -> HttpResponse:
     """Anyone signed in reports an idea or a comment (reason list)."""
     from palabre.moderation.services import report_create

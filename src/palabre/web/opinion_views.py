@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from palabre.contributions.rules import Activity, activity_closed_reason
 from palabre.core.forms import apply_validation_error
 from palabre.core.http import attachment, require_post
+from palabre.core.ratelimit import rate_limit
 from palabre.opinions import selectors, services
 from palabre.opinions.forms import StatementForm
 from palabre.opinions.models import OpinionMap, Vote
@@ -46,6 +47,7 @@ def _process(request: HttpRequest, org: str, slug: str) -> Process:
 
 @require_http_methods(["GET", "POST"])
 @transaction.non_atomic_requests  # a vote is one atomic statement on PostgreSQL (ADR 0008)
+@rate_limit("opinion_vote")
 def opinion_vote(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     status = 200
     if request.method == "POST":  # the hot path: no more queries than a vote needs
@@ -100,6 +102,7 @@ def opinion_vote(request: HttpRequest, org: str, slug: str) -> HttpResponse:
 
 
 @require_post
+@rate_limit("statement")
 def opinion_propose(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     opinion_map = _opinion_map(request, org, slug)
     if not request.user.is_authenticated:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from palabre.contributions.rules import IDEA_TEMPLATES, Activity, activity_closed_reason
 from palabre.core.http import attachment, require_post
+from palabre.core.ratelimit import rate_limit
 from palabre.opinions import pairwise
 from palabre.opinions.models import PairwiseSurvey, PairwiseVote
 from palabre.organizations.selectors import organization_get
@@ -40,6 +41,7 @@ def _context(survey: PairwiseSurvey, **extra: object) -> dict[str, object]:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("pairwise")
 def compare(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     survey = _survey(request, org, slug)
     process = survey.process
@@ -90,6 +92,7 @@ def compare(request: HttpRequest, org: str, slug: str) -> HttpResponse:
 
 
 @require_post
+@rate_limit("idea")
 def compare_add_idea(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     survey = _survey(request, org, slug)
     if not request.user.is_authenticated:

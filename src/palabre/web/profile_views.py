@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from palabre.core.forms import apply_validation_error
+from palabre.core.ratelimit import rate_limit
 from palabre.evaluation import services
 from palabre.evaluation.forms import ProfileForm
 from palabre.evaluation.models import Profile
@@ -61,6 +62,7 @@ def profile(request: HttpRequest, org: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("feedback")
 def feedback(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     """The standard feedback survey of a process, after its restitution."""
     from palabre.evaluation.forms import FeedbackForm

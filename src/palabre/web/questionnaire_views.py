@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from palabre.contributions.rules import IDEA_TEMPLATES, Activity, activity_closed_reason
 from palabre.core.forms import apply_validation_error
+from palabre.core.ratelimit import rate_limit
 from palabre.organizations.selectors import organization_get
 from palabre.processes.models import Process
 from palabre.processes.selectors import process_get_for_user
@@ -34,6 +35,7 @@ def _questionnaire(request: HttpRequest, org: str, slug: str) -> Process:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("questionnaire")
 def questionnaire_answer(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     process = _questionnaire(request, org, slug)
     closed = activity_closed_reason(process, Activity.ANSWER)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from palabre.contributions.models import Contribution
 from palabre.core.forms import apply_validation_error
 from palabre.core.http import attachment
+from palabre.core.ratelimit import rate_limit
 from palabre.processes.models import Process
 from palabre.synthesis import restitution, selectors
 from palabre.synthesis.forms import DraftCommentForm
@@ -79,6 +80,7 @@ def synthesis_pdf(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     return attachment(pdf, name)
 
 
+@rate_limit("comment")
 def synthesis_draft(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     """The draft, open for contributors' comments beside each statement for a set period."""
     process = _process(request, org, slug)
