@@ -31,7 +31,7 @@ test: $(STAMP) ## run the whole test suite (SQLite, or PostgreSQL when DATABASE_
 test-postgres: $(STAMP) ## run the suite on the local PostgreSQL (127.0.0.1)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/palabre} $(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff, format check, mypy, import-linter, migrations check, djlint
+lint: $(STAMP) ## ruff, format check, mypy, import-linter, migrations check, djlint, translations, dependency audit
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src
@@ -39,6 +39,7 @@ lint: $(STAMP) ## ruff, format check, mypy, import-linter, migrations check, djl
 	DJANGO_SETTINGS_MODULE=palabre.test_settings $(BIN)/palabre manage makemigrations --check --dry-run
 	$(BIN)/djlint --lint src/palabre
 	scripts/check-translations
+	BIN=$(BIN) scripts/audit-dependencies
 
 format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix src tests bench
