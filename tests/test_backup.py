@@ -5,15 +5,12 @@ and a damaged archive is refused without touching anything."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import tarfile
 from pathlib import Path
 
 import pytest
 
-PYTHON = sys.executable
+from .fresh_db import fresh_database, manage, python
 
 SETUP = """
 import django; django.setup()
@@ -55,63 +52,22 @@ print("restored ok")
 """
 
 
-def _database(tmp_path: Path):
-    """Environment for a fresh database of the backend under test; cleanup callable."""
-    env = {**os.environ, "PALABRE_ENV": "development", "PALABRE_DATA_DIR": str(tmp_path)}
-    env["PALABRE_ENV_FILE"] = str(tmp_path / "no.env")
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        env.pop("DATABASE_URL", None)
-        return env, lambda: None
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    fresh = f"{name.split('?')[0]}_backup"
-    admin_url = f"{base}/postgres"
-
-    def run(sql: str) -> None:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(sql)
-
-    run(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
-    run(f'CREATE DATABASE "{fresh}"')
-    env["DATABASE_URL"] = f"{base}/{fresh}"
-    return env, lambda: run(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
-
-
-def _python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [PYTHON, "-c", code], env=env, capture_output=True, text=True, timeout=300
-    )
-
-
-def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [PYTHON, "-m", "palabre.cli", "manage", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
 @pytest.mark.slow
 def test_backup_and_restore_round_trip(tmp_path):
-    env, cleanup = _database(tmp_path)
-    env["DJANGO_SETTINGS_MODULE"] = "palabre.settings"
+    env, cleanup = fresh_database(tmp_path, "backup")
     try:
-        done = _python(SETUP, env)
+        done = python(SETUP, env)
         assert done.returncode == 0, done.stderr
-        backup = _manage(env, "backup", str(tmp_path / "sauvegardes"))
+        backup = manage(env, "backup", str(tmp_path / "sauvegardes"))
         assert backup.returncode == 0, backup.stderr
         archive = Path(backup.stdout.strip().splitlines()[-1])
         assert archive.is_file() and oct(archive.stat().st_mode)[-3:] == "600"
         with tarfile.open(archive) as tar:
             names = tar.getnames()
         assert "manifest.json" in names and "media/logos/blason.png" in names
-        done = _python(CHANGE, env)
+        done = python(CHANGE, env)
         assert done.returncode == 0, done.stderr
-        refused = _manage(env, "restore", str(archive))
+        refused = manage(env, "restore", str(archive))
         assert refused.returncode != 0 and "--yes" in refused.stderr
         # a damaged archive is refused and nothing is replaced
         damaged = tmp_path / "abimee.tar"
@@ -119,13 +75,13 @@ def test_backup_and_restore_round_trip(tmp_path):
         at = data.find(b"contenu-du-blason")  # the uploaded file's content
         data[at] = ord("B")
         damaged.write_bytes(bytes(data))
-        refused = _manage(env, "restore", str(damaged), "--yes")
+        refused = manage(env, "restore", str(damaged), "--yes")
         assert refused.returncode != 0 and "damaged" in refused.stderr
-        assert _python(CHECK, env).returncode != 0  # still the changed data
-        restored = _manage(env, "restore", str(archive), "--yes")
+        assert python(CHECK, env).returncode != 0  # still the changed data
+        restored = manage(env, "restore", str(archive), "--yes")
         assert restored.returncode == 0, restored.stderr
         assert "Restored the backup" in restored.stdout
-        check = _python(CHECK, env)
+        check = python(CHECK, env)
         assert check.returncode == 0, check.stderr
     finally:
         cleanup()
