@@ -6,3 +6,6 @@ os.environ["PALABRE_ENV"] = "test"
 os.environ.setdefault("PALABRE_ENV_FILE", "/nonexistent")
 
 from palabre.settings import *  # noqa: F403
+
+# Every request of the suite checks that a GET writes nothing but the documented counters.
+MIDDLEWARE = ["palabre.core.get_writes.GetWritesCheckMiddleware", *MIDDLEWARE]  # noqa: F405

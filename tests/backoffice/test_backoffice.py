@@ -266,3 +266,67 @@ def test_logo_upload_checks_the_file(client, org_a, admin_a, tmp_path, settings)
     assert org_a.logo.name.startswith("organizations/logos/")
     assert (tmp_path / org_a.logo.name).is_file()
     assert org_a.logo.url in client.get(f"/{org_a.slug}/").content.decode()
+
+
+def test_logo_is_re_encoded_without_metadata_or_trailing_payload(
+    client, org_a, admin_a, tmp_path, settings
+):
+    """Finding: the logo was stored as uploaded (EXIF, bytes hidden after the image kept)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(admin_a)
+    fields = {
+        "action": "settings",
+        "name": "Ville A",
+        "kind": "commune",
+        "primary_colour": "#1d4e89",
+    }
+    exif = Image.Exif()
+    exif[0x010F] = "Appareil de Madame Dupont"  # Make
+    exif[0x8825] = {2: (48.0, 51.0, 24.0), 4: (2.0, 21.0, 3.0)}  # GPS
+    jpeg = io.BytesIO()
+    Image.new("RGB", (120, 60), "#1d4e89").save(jpeg, format="JPEG", exif=exif)
+    upload = SimpleUploadedFile("logo.jpg", jpeg.getvalue(), content_type="image/jpeg")
+    response = client.post(bo(org_a, "organization_settings"), {**fields, "logo": upload})
+    assert response.status_code == 302
+    org_a.refresh_from_db()
+    stored = (tmp_path / org_a.logo.name).read_bytes()
+    assert b"Madame Dupont" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert dict(image.getexif()) == {} and "exif" not in image.info
+        assert (image.format, image.size) == ("JPEG", (120, 60))
+
+    png = io.BytesIO()
+    Image.new("RGBA", (64, 64), (29, 78, 137, 255)).save(png, format="PNG")
+    payload = b"<script>alert(1)</script>PK\x03\x04 hidden archive"
+    upload = SimpleUploadedFile("logo.png", png.getvalue() + payload, content_type="image/png")
+    response = client.post(bo(org_a, "organization_settings"), {**fields, "logo": upload})
+    assert response.status_code == 302
+    org_a.refresh_from_db()
+    stored = (tmp_path / org_a.logo.name).read_bytes()
+    assert payload not in stored and stored.endswith(b"IEND\xaeB`\x82")
+    with Image.open(io.BytesIO(stored)) as image:
+        assert (image.format, image.size) == ("PNG", (64, 64))
+
+    gif = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(gif, format="GIF")
+    upload = SimpleUploadedFile("logo.gif", gif.getvalue(), content_type="image/gif")
+    response = client.post(bo(org_a, "organization_settings"), {**fields, "logo": upload})
+    assert response.status_code == 200 and "JPEG, PNG" in response.content.decode()
+
+    from django.utils import translation
+    from django.utils.html import escape
+
+    from palabre.core.images import MAX_PIXELS
+
+    from ..test_core_images import declared_png
+
+    bomb = SimpleUploadedFile("logo.png", declared_png(30_000, 30_000), content_type="image/png")
+    response = client.post(bo(org_a, "organization_settings"), {**fields, "logo": bomb})
+    with translation.override("fr"):
+        too_large = translation.gettext("This image is too large: %(n)d megapixels at most.")
+    assert escape(too_large % {"n": MAX_PIXELS // 1_000_000}) in response.content.decode()

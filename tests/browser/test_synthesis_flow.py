@@ -76,6 +76,7 @@ def test_analyst_workspace_and_writing(live_server, browser, javascript):
     assert Assignment.objects.get(pk=first.pk).pinned
     _follow(page, "nav a:has-text('Rédaction de la synthèse')")
     check_axe(page, javascript)
+    _follow(page, "button:has-text('Commencer un brouillon')")  # opening the page writes nothing
     page.select_option("#id_section-topic", str(topic.pk))
     _follow(page, "button:has-text('Ajouter la section')")
     section_id = page.locator("section.card").first.get_attribute("aria-labelledby").split("-")[1]

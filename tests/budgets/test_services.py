@@ -390,3 +390,26 @@ def test_budget_csv_files_never_start_a_formula(pb, agent_a, citizen):
     budget = _count_and_close(pb)
     rows = selectors.csv_export(budget=budget)
     assert "'=HYPERLINK" in rows and ",=HYPERLINK" not in rows
+
+
+def test_a_works_photo_that_is_a_decompression_bomb_is_refused_on_its_field(pb, agent_a):
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ..test_core_images import declared_png
+
+    bomb = SimpleUploadedFile("chantier.png", declared_png(30_000, 30_000))
+    with pytest.raises(ValidationError) as error:
+        services.works_update_add(
+            project=pb["projects"]["Bancs"],
+            author=agent_a,
+            status=Project.Works.WORKS,
+            date=dt.date.today(),
+            text="Le chantier commence.",
+            photo=bomb,
+            photo_alt="Le chantier",
+        )
+    assert error.value.message_dict == {
+        "photo": ["This image is too large: 40 megapixels at most."]
+    }

@@ -68,7 +68,7 @@ def test_an_idea_opening_counts_once_per_person_or_browser_and_day(client, publi
     with CaptureQueriesContext(connection) as queries:
         for _ in range(5):  # a rival reloads the page, anonymously…
             assert client.get(_url(idea), HTTP_USER_AGENT=BROWSER).status_code == 200
-    assert not [q for q in queries if "UPDATE \"contributions_contribution\"" in q["sql"]]
+    assert not [q for q in queries if 'UPDATE "contributions_contribution"' in q["sql"]]
     client.get(_url(idea), HTTP_USER_AGENT="Googlebot/2.1")  # robots are not counted
     login(client, rival)
     for _ in range(3):  # …then signed in

@@ -114,6 +114,8 @@ def test_follow_buttons_and_notifications_page(client, as_user, published_a, peo
     assert "non lue" in page
     listing = client.get(reverse("notifications:list")).content.decode()
     assert "Bancs" in listing
+    assert Notification.objects.get(user=citizen).read_at is None  # a GET writes nothing
+    client.post(reverse("notifications:list"), {"what": "read"})
     assert Notification.objects.get(user=citizen).read_at is not None
     client.post(reverse("notifications:list"), {"what": "preference", "email_frequency": "daily"})
     assert services.frequency_of(citizen) == "daily"

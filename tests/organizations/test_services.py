@@ -42,6 +42,24 @@ def test_brand_colour_must_be_readable_behind_white_text(org_a):
     assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
 
 
+def test_a_logo_given_to_the_service_keeps_only_its_pixels(org_a, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    png = io.BytesIO()
+    Image.new("RGB", (32, 32), "#123456").save(png, format="PNG")
+    payload = b"PK\x03\x04 an archive after IEND"
+    upload = SimpleUploadedFile("logo.png", png.getvalue() + payload)
+    organization_update(organization=org_a, logo=upload)
+    assert payload not in (tmp_path / org_a.logo.name).read_bytes()
+    with pytest.raises(ValidationError) as error:
+        organization_update(organization=org_a, logo=SimpleUploadedFile("logo.svg", b"<svg/>"))
+    assert "logo" in error.value.message_dict
+
+
 def test_membership_grant_sends_an_email_through_the_task_system(org_a):
     user = UserFactory()
     with pytest.raises(ValueError):

@@ -85,6 +85,8 @@ def test_writing_publishing_and_reading_the_synthesis(
     staff = as_user(analyst_a)
     write = _bo("synthesis_write", published_a)
     assert staff.get(write).status_code == 200
+    assert not Synthesis.objects.exists()  # a GET writes nothing: the agent starts a draft
+    assert staff.post(write, {"what": "start"}).status_code == 302
     staff.post(
         write,
         {
@@ -127,7 +129,8 @@ def test_writing_publishing_and_reading_the_synthesis(
     assert "3 contributions" in page and "Papier : 1" in page
     assert "Sur papier : des pistes cyclables vers la gare" in page
     # a new draft copies the published version; editing it leaves version 1 untouched
-    staff.get(write)
+    assert "Commencer un brouillon" in staff.get(write).content.decode()
+    staff.post(write, {"what": "start"})
     draft = Synthesis.objects.get(process=published_a, status="draft")
     assert draft.version == 2 and draft.sections.get().statements.count() == 1
     Statement.objects.filter(section__synthesis=draft).update(text="Texte modifié")

@@ -5,7 +5,18 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from palabre.core.text import without_bidi_controls
+
 from .models import User
+
+
+def _clean_pseudonym(form: forms.BaseForm) -> str:
+    """Shown next to every contribution: no bidirectional controls (they could show another
+    name than the stored one)."""
+    pseudonym = without_bidi_controls(form.cleaned_data["pseudonym"]).strip()
+    if not pseudonym:
+        raise forms.ValidationError(form.fields["pseudonym"].error_messages["required"])
+    return pseudonym
 
 
 class SignupExtraForm(forms.Form):
@@ -22,6 +33,9 @@ class SignupExtraForm(forms.Form):
         initial=User.ParticipantType.RESIDENT,
     )
 
+    def clean_pseudonym(self) -> str:
+        return _clean_pseudonym(self)
+
     def signup(self, request: Any, user: User) -> None:
         user.pseudonym = self.cleaned_data["pseudonym"].strip()
         user.participant_type = self.cleaned_data["participant_type"]
@@ -32,6 +46,9 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["pseudonym", "participant_type"]
+
+    def clean_pseudonym(self) -> str:
+        return _clean_pseudonym(self)
 
 
 class AccountDeleteForm(forms.Form):

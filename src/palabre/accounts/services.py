@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from palabre.organizations.models import Membership
+from palabre.organizations.models import AuditEvent, Membership
 
 from .models import User
 
@@ -54,6 +54,20 @@ def user_export_data(*, user: User) -> dict[str, Any]:
             }
             for c in user.contributions.select_related("process__organization").order_by("pk")
         ],
+        "audit_events": [  # what the person did in the agents' space, as the audit log says
+            {
+                "organization": e.organization.name,
+                "role": e.actor_role,
+                "action": e.action,
+                "target": {"type": e.target_type, "id": e.target_id, "label": e.target_label},
+                "old": e.old,
+                "new": e.new,
+                "at": e.created_at.isoformat(),
+            }
+            for e in AuditEvent.objects.filter(actor=user)
+            .select_related("organization")
+            .order_by("created_at", "pk")
+        ],
     }
     sections: list[tuple[Any, Any]] = personal_data_export.send(sender=User, user=user)
     for _receiver, section in sections:
@@ -65,7 +79,9 @@ def user_export_data(*, user: User) -> dict[str, Any]:
 
 @transaction.atomic
 def user_delete_account(*, user: User) -> None:
-    """Close the account and anonymise it. Contributions stay, attributed to nobody."""
+    """Close the account and anonymise it. Contributions stay, attributed to nobody; so do
+    the audit events of what the person did as staff (their actor is the anonymised account,
+    and they never held an e-mail or a name)."""
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
 

@@ -70,12 +70,12 @@ def budget_setup(request: HttpRequest, organization: Organization, slug: str) ->
                     services.ballot_publish(budget=budget)
                     messages.success(request, _("The ballot list is published."))
                 elif what == "count":
-                    services.count_request(budget=budget)
+                    services.count_request(budget=budget, actor=request.user)
                     messages.success(
                         request, _("Counting has started; reload this page in a moment.")
                     )
                 else:
-                    services.results_publish(budget=budget)
+                    services.results_publish(budget=budget, actor=request.user)
                     messages.success(request, _("The results are published."))
                 return redirect(request.path)
         except ValidationError as error:

@@ -4,9 +4,12 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from palabre.contributions.models import Contribution
+from palabre.core.images import clean_image
 from palabre.core.models import Channel
 from palabre.organizations.models import LegalPage, Neighbourhood, Organization
 from palabre.organizations.roles import Role
@@ -112,7 +115,13 @@ class OrganizationForm(forms.ModelForm):
             "map_zoom",
             "held_words",
         ]
-        widgets = {"primary_colour": forms.TextInput(attrs={"type": "color"})}
+        # a plain file field: clean_logo checks and re-encodes the image (Django's image field
+        # would open it first and answer a decompression bomb with "not a valid image")
+        field_classes = {"logo": forms.FileField}
+        widgets = {
+            "primary_colour": forms.TextInput(attrs={"type": "color"}),
+            "logo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -122,10 +131,17 @@ class OrganizationForm(forms.ModelForm):
         return self.cleaned_data.get("map_zoom") or 13
 
     def clean_logo(self) -> Any:
+        """A new logo is re-encoded, as every uploaded image: only its pixels are kept (no
+        EXIF, nothing appended after the image), and only JPEG, PNG or WebP (no SVG)."""
         logo = self.cleaned_data.get("logo")
-        if logo and getattr(logo, "size", 0) > MAX_LOGO_BYTES:
+        if not isinstance(logo, UploadedFile):  # the stored logo, none, or "clear"
+            return logo
+        if logo.size and logo.size > MAX_LOGO_BYTES:
             raise forms.ValidationError(_("The logo must weigh 1 MB at most."))
-        return logo
+        try:
+            return clean_image(logo, field="logo")
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
 
 
 class NeighbourhoodForm(forms.Form):

@@ -250,8 +250,22 @@ def _candidates(section: Section) -> list[tuple[int, str]]:
 @backoffice(Action.ANALYSE)
 def write(request: HttpRequest, organization: Organization, slug: str) -> HttpResponse:
     process = _process(request, organization, slug)
-    draft = restitution.draft_get_or_create(process=process)
     what = request.POST.get("what", "")
+    draft = selectors.draft_of(process=process)
+    if draft is None:  # a GET writes nothing: the draft is made by the "start" button
+        if request.method == "POST" and what == "start":
+            restitution.draft_get_or_create(process=process)
+            return redirect(request.path)
+        return render(
+            request,
+            "backoffice/synthesis_start.html",
+            _context(
+                request,
+                organization,
+                process=process,
+                published=selectors.syntheses_published(process=process),
+            ),
+        )
     topics = selectors.topic_choices(process=process)
     settings_form = SynthesisForm(request.POST if what == "settings" else None, instance=draft)
     section_form = SectionForm(
@@ -412,7 +426,7 @@ def opendata_publish(request: HttpRequest, organization: Organization, slug: str
     from palabre.opendata.services import dataset_publish_later
 
     process = _process(request, organization, slug)
-    dataset_publish_later(process=process)
+    dataset_publish_later(process=process, user=request.user)
     messages.success(
         request, _("The open data is being published; it will be on the public page shortly.")
     )

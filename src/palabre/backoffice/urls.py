@@ -135,6 +135,7 @@ urlpatterns = [
     path("pages/", views.legal_pages, name="legal_pages"),
     path("pages/<slug:kind>/", views.legal_page_edit, name="legal_page_edit"),
     path("collectivite/", views.organization_settings, name="organization_settings"),
+    path("collectivite/journal/", views.audit_log, name="audit_log"),
     path(
         "collectivite/quartiers/<int:pk>/supprimer/",
         views.neighbourhood_delete,

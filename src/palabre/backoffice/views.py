@@ -256,7 +256,7 @@ def organization_settings(request: HttpRequest, organization: Organization) -> H
             neighbourhood_form = forms.NeighbourhoodForm(request.POST, prefix="n")
             if neighbourhood_form.is_valid():
                 org_services.neighbourhood_create(
-                    organization=organization, **neighbourhood_form.cleaned_data
+                    organization=organization, actor=request.user, **neighbourhood_form.cleaned_data
                 )
                 messages.success(request, _("The neighbourhood was added."))
                 return redirect("backoffice:organization_settings", org=organization.slug)
@@ -269,7 +269,9 @@ def organization_settings(request: HttpRequest, organization: Organization) -> H
                 messages.success(request, _("The theme was added."))
                 return redirect("backoffice:organization_settings", org=organization.slug)
         elif form.is_valid():
-            form.save()
+            org_services.organization_update(
+                organization=organization, actor=request.user, **form.cleaned_data
+            )
             messages.success(request, _("The settings were saved."))
             return redirect("backoffice:organization_settings", org=organization.slug)
     organization.refresh_from_db()
@@ -292,7 +294,7 @@ def organization_settings(request: HttpRequest, organization: Organization) -> H
 @backoffice(Action.MANAGE_ORGANIZATION)
 def neighbourhood_delete(request: HttpRequest, organization: Organization, pk: int) -> HttpResponse:
     neighbourhood = get_object_or_404(Neighbourhood, pk=pk, organization=organization)
-    org_services.neighbourhood_delete(neighbourhood=neighbourhood)
+    org_services.neighbourhood_delete(neighbourhood=neighbourhood, actor=request.user)
     messages.success(request, _("The neighbourhood was deleted."))
     return redirect("backoffice:organization_settings", org=organization.slug)
 
@@ -337,6 +339,24 @@ def member_revoke(request: HttpRequest, organization: Organization, pk: int) -> 
     else:
         messages.success(request, _("The role was removed."))
     return redirect("backoffice:members", org=organization.slug)
+
+
+@backoffice(Action.MANAGE_ORGANIZATION)
+def audit_log(request: HttpRequest, organization: Organization) -> HttpResponse:
+    """The audit log ("journal d'audit"), for administrators: newest first, 50 a page."""
+    from django.core.paginator import Paginator
+
+    from palabre.organizations.audit import audit_rows
+    from palabre.organizations.selectors import audit_events_of
+
+    page = Paginator(audit_events_of(organization=organization), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "backoffice/audit_log.html",
+        _context(request, organization, page=page, rows=audit_rows(page)),
+    )
 
 
 @backoffice(Action.ANALYSE)

@@ -211,9 +211,13 @@ class WorkUpdateForm(forms.ModelForm):
     class Meta:
         model = WorkUpdate
         fields = ["status", "date", "text", "photo", "photo_alt"]
+        # a plain file field: the service checks and re-encodes the photo (Django's image
+        # field would open it first and answer a decompression bomb with "not a valid image")
+        field_classes = {"photo": forms.FileField}
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}),
             "text": forms.Textarea(attrs={"rows": 4}),
+            "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

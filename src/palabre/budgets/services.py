@@ -26,6 +26,8 @@ from palabre.contributions.rules import Activity, activity_closed_reason
 from palabre.core.formats import thousands
 from palabre.core.models import Channel
 from palabre.core.tasks import enqueue_on_commit
+from palabre.organizations.audit import audit_record
+from palabre.organizations.models import AuditEvent
 from palabre.processes.models import Process
 from palabre_analysis import budget as engine
 
@@ -545,15 +547,16 @@ def assisted_ballot_record(
 # --- counting and results ----------------------------------------------------------------
 
 
-def count_request(*, budget: Budget) -> None:
-    """Count every envelope with both rules, in the background."""
+def count_request(*, budget: Budget, actor: Any = None) -> None:
+    """Count every envelope with both rules, in the background (`actor`: who asked, for the
+    audit log)."""
     from .tasks import count_budget
 
-    enqueue_on_commit(count_budget, budget.pk)
+    enqueue_on_commit(count_budget, budget.pk, actor.pk if actor is not None else None)
 
 
 @transaction.atomic
-def tallies_compute(*, budget_id: int) -> int:
+def tallies_compute(*, budget_id: int, actor_id: int | None = None) -> int:
     """Count every envelope of a budget with both rules and store the outcomes, all in one
     transaction with the budget's row locked: no ballot is written while it counts."""
     budget = Budget.objects.select_for_update().select_related("process").get(pk=budget_id)
@@ -576,11 +579,19 @@ def tallies_compute(*, budget_id: int) -> int:
     budget.counted_at = timezone.now()
     budget.ballot_order_key = secrets.token_hex(32)
     budget.save(update_fields=["counted_at", "ballot_order_key"])
+    audit_record(
+        organization=budget.process.organization,
+        actor=get_user_model().objects.filter(pk=actor_id).first() if actor_id else None,
+        action=AuditEvent.Kind.BUDGET_COUNT,
+        target=budget,
+        label=budget.process.title,
+        new={"ballots": count},
+    )
     return count
 
 
 @transaction.atomic
-def results_publish(*, budget: Budget) -> Budget:
+def results_publish(*, budget: Budget, actor: Any = None) -> Budget:
     """Publish the stored count, only if no ballot was written since it was made."""
     budget = Budget.objects.select_for_update().select_related("process").get(pk=budget.pk)
     if not budget.counted_at:
@@ -604,6 +615,14 @@ def results_publish(*, budget: Budget) -> Budget:
             )
     budget.results_published_at = timezone.now()
     budget.save(update_fields=["results_published_at"])
+    audit_record(
+        organization=budget.process.organization,
+        actor=actor,
+        action=AuditEvent.Kind.BUDGET_RESULTS_PUBLISH,
+        target=budget,
+        label=budget.process.title,
+        new={"rule": budget.rule, "ballots": sum(counted.values())},
+    )
     return budget
 
 
@@ -629,7 +648,7 @@ def works_update_add(
 
         if not photo_alt.strip():
             raise ValidationError({"photo_alt": _("Describe the photo in a few words.")})
-        clean_photo = clean_image(photo)
+        clean_photo = clean_image(photo, field="photo")
     update = WorkUpdate.objects.create(
         project=project,
         status=status,

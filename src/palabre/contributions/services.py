@@ -13,10 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palabre.core.models import Channel
+from palabre.core.text import without_bidi_controls
 from palabre.processes.models import Process
 
 from .models import Contribution
 from .signals import announce_published
+
+# besides the body, what a contribution shows to others (bidi controls dropped)
+SHOWN_TEXT_FIELDS = ("title", "image_alt", "address")
 
 
 def contribution_create(
@@ -28,6 +32,10 @@ def contribution_create(
     channel: str = Channel.ONLINE,
     **fields: Any,
 ) -> Contribution:
+    body = without_bidi_controls(body)
+    for name in SHOWN_TEXT_FIELDS:
+        if isinstance(fields.get(name), str):
+            fields[name] = without_bidi_controls(fields[name])
     if not body.strip():
         raise ValidationError({"body": _("The text cannot be empty.")})
     held = []
@@ -66,6 +74,7 @@ def contributions_import(*, process: Process, rows: Iterable[Contribution]) -> i
     fresh = [r for r in rows if not r.source_ref or r.source_ref not in existing]
     for row in fresh:
         row.process = process
+        row.title, row.body = without_bidi_controls(row.title), without_bidi_controls(row.body)
     Contribution.objects.bulk_create(fresh, batch_size=500)
     return len(fresh)
 
@@ -168,6 +177,7 @@ def idea_submit(
         raise ValidationError(
             {"neighbourhood": _("This neighbourhood belongs to another local government.")}
         )
+    title, image_alt = without_bidi_controls(title), without_bidi_controls(image_alt)
     if not title.strip():
         raise ValidationError({"title": _("Give your idea a title.")})
     place = _check_place(latitude, longitude)
@@ -369,6 +379,7 @@ def idea_edit(*, idea: Contribution, user: Any, title: str, body: str) -> Contri
         raise ValidationError(
             _("An idea can only be edited by its author, within 30 minutes of publication.")
         )
+    title, body = without_bidi_controls(title), without_bidi_controls(body)
     if not title.strip() or not body.strip():
         raise ValidationError(_("The title and the text cannot be empty."))
     idea.title, idea.body, idea.edited_at = title.strip(), body.strip(), timezone.now()

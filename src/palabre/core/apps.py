@@ -11,6 +11,10 @@ class CoreConfig(AppConfig):
         from django.contrib import admin
         from django.http import HttpRequest
 
+        from . import lookups
+
+        lookups.register()
+
         def superusers_only(request: HttpRequest) -> bool:
             user = request.user
             return bool(user.is_active and user.is_superuser)

@@ -11,6 +11,9 @@ from django.utils.translation import gettext as _
 
 from palabre.contributions.models import Contribution
 from palabre.contributions.signals import announce_published
+from palabre.core.text import without_bidi_controls
+from palabre.organizations.audit import audit_record
+from palabre.organizations.models import AuditEvent
 from palabre.organizations.permissions import organization_user_can
 from palabre.organizations.roles import Action
 
@@ -26,7 +29,10 @@ def report_create(
     try:
         with transaction.atomic():
             return Report.objects.create(
-                contribution=contribution, reporter=reporter, reason=reason, details=details[:500]
+                contribution=contribution,
+                reporter=reporter,
+                reason=reason,
+                details=without_bidi_controls(details)[:500],
             )
     except IntegrityError:
         return None
@@ -43,9 +49,27 @@ def _resolve_reports(contribution: Contribution) -> None:
     )
 
 
+# Moderation actions go to the moderators' own log (ModerationAction, on the moderation
+# page) and to the organisation's audit log that administrators read.
+_AUDIT_KINDS = {
+    ModerationAction.Kind.HIDE: AuditEvent.Kind.CONTRIBUTION_HIDE,
+    ModerationAction.Kind.RESTORE: AuditEvent.Kind.CONTRIBUTION_RESTORE,
+    ModerationAction.Kind.DISMISS: AuditEvent.Kind.REPORTS_DISMISS,
+    ModerationAction.Kind.RELEASE: AuditEvent.Kind.CONTRIBUTION_RELEASE,
+}
+
+
 def _log(contribution: Contribution, moderator: Any, kind: str, reason: str) -> None:
     ModerationAction.objects.create(
         contribution=contribution, moderator=moderator, kind=kind, reason=reason
+    )
+    audit_record(
+        organization=contribution.process.organization,
+        actor=moderator,
+        action=_AUDIT_KINDS[ModerationAction.Kind(kind)],
+        target=contribution,  # its id and its process: never its text or its author
+        label=contribution.process.title,
+        new={"reason": reason} if reason else None,
     )
 
 

@@ -10,6 +10,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from palabre.core.tasks import enqueue_on_commit
+from palabre.organizations.audit import audit_record
+from palabre.organizations.models import AuditEvent
 from palabre.processes.models import Process
 
 from .models import Dataset
@@ -32,13 +34,22 @@ def dataset_publish(*, process: Process, user: Any = None) -> Dataset:
         save=False,
     )
     dataset.save()
+    audit_record(
+        organization=process.organization,
+        actor=user,
+        action=AuditEvent.Kind.DATASET_PUBLISH,
+        target=dataset,
+        label=process.title,
+        new={"files": len(manifest.get("files", []))},
+    )
     return dataset
 
 
-def dataset_publish_later(*, process: Process) -> None:
+def dataset_publish_later(*, process: Process, user: Any = None) -> None:
+    """Publish in the background (`user`: who asked, for the audit log; None on closing)."""
     from .tasks import dataset_publish as task
 
-    enqueue_on_commit(task, process.pk)
+    enqueue_on_commit(task, process.pk, user.pk if user is not None else None)
 
 
 def on_process_closed(sender: Any, process: Process, **kwargs: Any) -> None:

@@ -35,6 +35,14 @@ def survey_of(process: Process) -> PairwiseSurvey:
     return survey
 
 
+def survey_read(process: Process) -> PairwiseSurvey:
+    """The survey for a page that only reads it: the stored one, or an unsaved one with its
+    defaults until the first comparison is recorded (a GET writes nothing)."""
+    if process.template not in IDEA_TEMPLATES:
+        raise ValidationError(_("This participation process does not collect ideas."))
+    return PairwiseSurvey.objects.filter(process=process).first() or PairwiseSurvey(process=process)
+
+
 def pool(process: Process) -> Any:
     """The ideas in the comparison: published, not hidden, not withdrawn."""
     return Contribution.objects.filter(

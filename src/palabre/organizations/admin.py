@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import LegalPage, Membership, Neighbourhood, Organization
+from .models import AuditEvent, LegalPage, Membership, Neighbourhood, Organization
 from .services import legal_pages_ensure
 
 
@@ -31,3 +31,18 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 admin.site.register(LegalPage)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is written by the services, never edited by hand (deleting
+    an organisation still deletes its log, which the admin asks to confirm)."""
+
+    list_display = ["created_at", "organization", "action", "actor", "actor_role", "target_type"]
+    list_filter = ["organization", "action"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from palabre.core.models import TimeStampedModel
@@ -169,3 +170,62 @@ class LegalPage(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AuditEvent(models.Model):
+    """One sensitive action in an organisation: who (the account, and the role it held then),
+    what, on what, old → new, when. Written by `audit.audit_record`, shown to administrators
+    ("Journal d'audit"). No personal data beyond the acting account: the target is a type, an
+    id and a short label chosen not to be personal (a member is their user id)."""
+
+    class Kind(models.TextChoices):
+        MEMBERSHIP_GRANT = "membership_grant", _("Role granted")
+        MEMBERSHIP_REVOKE = "membership_revoke", _("Role removed")
+        ORGANIZATION_UPDATE = "organization_update", _("Settings changed")
+        NEIGHBOURHOOD_CREATE = "neighbourhood_create", _("Neighbourhood added")
+        NEIGHBOURHOOD_DELETE = "neighbourhood_delete", _("Neighbourhood deleted")
+        BUDGET_COUNT = "budget_count", _("Ballots counted")
+        BUDGET_RESULTS_PUBLISH = "budget_results_publish", _("Budget results published")
+        DATASET_PUBLISH = "dataset_publish", _("Open dataset published")
+        SYNTHESIS_PUBLISH = "synthesis_publish", _("Synthesis published")
+        ANSWER_GIVE = "answer_give", _("Answer given")
+        CONTRIBUTION_HIDE = "contribution_hide", _("Hidden")
+        CONTRIBUTION_RESTORE = "contribution_restore", _("Restored")
+        REPORTS_DISMISS = "reports_dismiss", _("Reports dismissed")
+        CONTRIBUTION_RELEASE = "contribution_release", _("Published after review")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="audit_events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_role = models.CharField(
+        _("role"),
+        max_length=100,
+        blank=True,
+        help_text="the actor's roles in the organisation when they acted, comma-separated "
+        "('superuser' for a site administrator); empty for an automatic action",
+    )
+    action = models.CharField(_("action"), max_length=40, choices=Kind.choices)
+    target_type = models.CharField(max_length=60, help_text="app_label.model")
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target_label = models.CharField(max_length=200, blank=True)
+    old = models.JSONField(null=True, blank=True)
+    new = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["organization", "-created_at"], name="auditevent_org_recent"),
+        ]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target_type}:{self.target_id}@{self.organization_id}"

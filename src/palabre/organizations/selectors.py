@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from .models import LegalPage, Membership, Neighbourhood, Organization
+from .models import AuditEvent, LegalPage, Membership, Neighbourhood, Organization
 from .permissions import organization_user_can
 from .roles import ROLE_ACTIONS, STAFF_ROLES, Action
 
@@ -79,4 +79,13 @@ def members_who_can(*, organization: Organization, action: Action) -> QuerySet[M
         Membership.objects.filter(organization=organization, role__in=roles, user__is_active=True)
         .select_related("user")
         .order_by("user__pseudonym", "user_id")
+    )
+
+
+def audit_events_of(*, organization: Organization) -> QuerySet[AuditEvent]:
+    """The organisation's audit log, newest first (the caller checks the right to read it)."""
+    return (
+        AuditEvent.objects.filter(organization=organization)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
     )

@@ -6,15 +6,25 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from palabre.core.images import clean_image
 from palabre.core.tasks import enqueue_on_commit
 
 from . import defaults
-from .models import RESERVED_SLUGS, LegalPage, Membership, Neighbourhood, Organization
+from .audit import audit_record, changed_fields
+from .models import (
+    RESERVED_SLUGS,
+    AuditEvent,
+    LegalPage,
+    Membership,
+    Neighbourhood,
+    Organization,
+)
 from .permissions import forget_roles
 from .roles import Role
 
@@ -61,7 +71,17 @@ def legal_pages_ensure(*, organization: Organization) -> None:
         )
 
 
-def organization_update(*, organization: Organization, **fields: Any) -> Organization:
+# Settings whose values the audit log does not keep (it says that they changed): a contact
+# address may be a person's, a logo is a file.
+SETTINGS_NOT_RECORDED = frozenset({"contact_email", "logo"})
+
+
+@transaction.atomic
+def organization_update(
+    *, organization: Organization, actor: Any = None, **fields: Any
+) -> Organization:
+    """Change the organisation's settings; the fields that changed go to the audit log, old
+    → new (the values of `SETTINGS_NOT_RECORDED` are not kept)."""
     allowed = {
         "name",
         "kind",
@@ -72,29 +92,69 @@ def organization_update(*, organization: Organization, **fields: Any) -> Organiz
         "contact_email",
         "website",
         "description",
+        "map_latitude",
+        "map_longitude",
+        "map_zoom",
+        "held_words",
     }
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"organization_update: unknown fields {sorted(unknown)}")
+    if isinstance(fields.get("logo"), UploadedFile):
+        # only its pixels are kept: no EXIF, nothing appended after the image
+        fields["logo"] = clean_image(fields["logo"], field="logo")
+    before = Organization.objects.select_for_update().get(pk=organization.pk)
     for key, value in fields.items():
+        if key == "logo" and value is False:  # a form's "clear" box
+            value = ""
         setattr(organization, key, value)
     organization.full_clean()
     organization.save()
+    old, new = changed_fields(before, organization, fields, not_recorded=SETTINGS_NOT_RECORDED)
+    if new:
+        audit_record(
+            organization=organization,
+            actor=actor,
+            action=AuditEvent.Kind.ORGANIZATION_UPDATE,
+            target=organization,
+            label=organization.name,
+            old=old,
+            new=new,
+        )
     return organization
 
 
+@transaction.atomic
 def neighbourhood_create(
-    *, organization: Organization, name: str, population: int | None = None
+    *, organization: Organization, name: str, population: int | None = None, actor: Any = None
 ) -> Neighbourhood:
-    neighbourhood, _created = Neighbourhood.objects.get_or_create(
+    neighbourhood, created = Neighbourhood.objects.get_or_create(
         organization=organization,
         slug=slugify(name)[:80],
         defaults={"name": name, "population": population},
     )
+    if created and actor is not None:
+        audit_record(
+            organization=organization,
+            actor=actor,
+            action=AuditEvent.Kind.NEIGHBOURHOOD_CREATE,
+            target=neighbourhood,
+            label=neighbourhood.name,
+            new={"name": neighbourhood.name, "population": neighbourhood.population},
+        )
     return neighbourhood
 
 
-def neighbourhood_delete(*, neighbourhood: Neighbourhood) -> None:
+@transaction.atomic
+def neighbourhood_delete(*, neighbourhood: Neighbourhood, actor: Any = None) -> None:
+    audit_record(
+        organization=neighbourhood.organization,
+        actor=actor,
+        action=AuditEvent.Kind.NEIGHBOURHOOD_DELETE,
+        target=neighbourhood,
+        label=neighbourhood.name,
+        old={"name": neighbourhood.name, "population": neighbourhood.population},
+    )
     neighbourhood.delete()
 
 
@@ -107,6 +167,14 @@ def membership_grant(
         organization=organization, user=user, role=role, defaults={"granted_by": granted_by}
     )
     forget_roles(user)
+    if created:
+        audit_record(
+            organization=organization,
+            actor=granted_by,
+            action=AuditEvent.Kind.MEMBERSHIP_GRANT,
+            target=user,  # the member: their id, never their e-mail
+            new={"role": role.value},
+        )
     if created and notify and role != Role.CITIZEN:
         from .tasks import send_membership_granted_email
 
@@ -114,13 +182,31 @@ def membership_grant(
     return membership
 
 
+@transaction.atomic
 def membership_revoke(*, membership: Membership, revoked_by: Any) -> None:
+    """Remove a role; `revoked_by` is the actor in the audit log. The organisation's
+    administrator memberships are locked before they are counted, so two administrators
+    removing each other at the same instant cannot leave it without any: the second waits
+    for the first, then sees one administrator left and is refused."""
     organization = membership.organization
-    if (
-        membership.role == Role.ADMIN
-        and Membership.objects.filter(organization=organization, role=Role.ADMIN).count() <= 1
-    ):
-        raise ValidationError(_("A local government needs at least one administrator."))
+    locked = Membership.objects.select_for_update().order_by("pk")
+    if membership.role == Role.ADMIN:
+        admins = list(
+            locked.filter(organization=organization, role=Role.ADMIN).values_list("pk", flat=True)
+        )
+        if membership.pk not in admins:
+            return  # removed by someone else meanwhile
+        if len(admins) <= 1:
+            raise ValidationError(_("A local government needs at least one administrator."))
+    elif not list(locked.filter(pk=membership.pk).values_list("pk", flat=True)):
+        return  # removed by someone else meanwhile
+    audit_record(
+        organization=organization,
+        actor=revoked_by,
+        action=AuditEvent.Kind.MEMBERSHIP_REVOKE,
+        target=membership.user,  # the member: their id, never their e-mail
+        old={"role": membership.role},
+    )
     membership.delete()
     forget_roles(membership.user)
 

@@ -13,6 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palabre.contributions.models import Contribution, published_q
+from palabre.core.text import without_bidi_controls
+from palabre.organizations.audit import audit_record
+from palabre.organizations.models import AuditEvent
 from palabre.processes.models import Process
 
 from .models import AnalysisRun, Answer, DraftComment, Section, Statement, Synthesis, Topic
@@ -159,8 +162,33 @@ def synthesis_publish(*, synthesis: Synthesis, user: Any) -> Synthesis:
     synthesis.published_at = timezone.now()
     synthesis.published_by = user
     synthesis.save(update_fields=["status", "published_at", "published_by"])
+    audit_record(
+        organization=synthesis.process.organization,
+        actor=user,
+        action=AuditEvent.Kind.SYNTHESIS_PUBLISH,
+        target=synthesis,
+        label=synthesis.process.title,
+        old={"status": Synthesis.Status.DRAFT},
+        new={"status": Synthesis.Status.PUBLISHED, "version": synthesis.version},
+    )
     transaction.on_commit(lambda: synthesis_published.send(sender=Synthesis, synthesis=synthesis))
     return synthesis
+
+
+def _answer_audit(answer: Answer, previous: Answer | None, user: Any) -> None:
+    """The audit event of an answer: the status before → after; the subject by its topic's
+    name or the proposal's number (never a participant's words)."""
+    process = answer.process
+    subject = answer.topic.label if answer.topic else f"#{answer.contribution_id}"
+    audit_record(
+        organization=process.organization,
+        actor=user,
+        action=AuditEvent.Kind.ANSWER_GIVE,
+        target=answer,
+        label=f"{process.title} — {subject}",
+        old={"status": previous.status, "progress": previous.progress} if previous else None,
+        new={"status": answer.status, "progress": answer.progress},
+    )
 
 
 def draft_comments_closed_reason(synthesis: Synthesis, *, today: dt.date | None = None) -> str:
@@ -181,6 +209,7 @@ def draft_comment_add(*, statement: Statement, user: Any, body: str) -> DraftCom
         raise ValidationError(reason)
     if not user.is_authenticated:
         raise ValidationError(_("Sign in to comment."))
+    body = without_bidi_controls(body)
     if not body.strip():
         raise ValidationError({"body": _("Write your comment.")})
     return DraftComment.objects.create(statement=statement, author=user, body=body.strip()[:2000])
@@ -224,6 +253,7 @@ def answer_give(
         raise ValidationError({"signed_as": _("Say who gives this answer.")})
     if progress is not None and not 0 <= progress <= 100:
         raise ValidationError({"progress": _("Progress is a percentage between 0 and 100.")})
+    previous = Answer.objects.filter(topic=topic, contribution=contribution).order_by("-pk").first()
     answer = Answer.objects.create(
         process=process,
         topic=topic,
@@ -234,5 +264,6 @@ def answer_give(
         progress=progress,
         author=user,
     )
+    _answer_audit(answer, previous, user)
     transaction.on_commit(lambda: answer_given.send(sender=Answer, answer=answer))
     return answer

@@ -90,13 +90,15 @@ def _corrections(process: Process) -> dict[str, str]:
 
 def run_execute(*, run_id: int) -> str:
     """The task's body. A failure leaves the workspace and the previous runs as they were and
-    keeps the error on the run."""
-    run = AnalysisRun.objects.select_related("process__organization", "started_by").get(pk=run_id)
-    if run.status != AnalysisRun.Status.QUEUED:
-        return run.status
-    AnalysisRun.objects.filter(pk=run.pk).update(
+    keeps the error on the run. The run is claimed in one statement (waiting → running): a
+    task delivered twice (a worker's retry, two workers) runs the analysis once; the other
+    delivery returns at once with the run's status."""
+    claimed = AnalysisRun.objects.filter(pk=run_id, status=AnalysisRun.Status.QUEUED).update(
         status=AnalysisRun.Status.RUNNING, started_at=timezone.now()
     )
+    if not claimed:
+        return str(AnalysisRun.objects.values_list("status", flat=True).get(pk=run_id))
+    run = AnalysisRun.objects.select_related("process__organization", "started_by").get(pk=run_id)
     steps: list[str] = []
 
     def progress(message: str) -> None:

@@ -80,11 +80,8 @@ def notifications(request: HttpRequest) -> HttpResponse:
             return redirect("notifications:list")
     page = Paginator(notifications_of(user=request.user), 30).get_page(request.GET.get("page"))
     items = [{"n": n, "url": notification_url(n)} for n in page.object_list]
-    response = render(
-        request, "notifications/list.html", {"page": page, "items": items, "form": form}
-    )
-    services.notifications_mark_read(user=request.user, ids=[n.pk for n in page.object_list])
-    return response
+    # reading the page writes nothing (a GET is a read): "Mark all as read" does it
+    return render(request, "notifications/list.html", {"page": page, "items": items, "form": form})
 
 
 @csrf_exempt  # the signed token is the credential; mail clients POST here (RFC 8058)

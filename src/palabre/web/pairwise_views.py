@@ -28,7 +28,9 @@ def _survey(request: HttpRequest, org: str, slug: str) -> PairwiseSurvey:
     process = process_get_for_user(user=request.user, organization=organization, slug=slug)
     if process.template not in IDEA_TEMPLATES:
         raise Http404(_("This participation process does not collect ideas."))
-    return pairwise.survey_of(process)
+    if request.method == "POST":
+        return pairwise.survey_of(process)
+    return pairwise.survey_read(process)
 
 
 def _context(survey: PairwiseSurvey, **extra: object) -> dict[str, object]:
