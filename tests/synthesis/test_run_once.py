@@ -49,3 +49,29 @@ def test_a_second_delivery_during_the_first_does_not_run_the_analysis_again(
     assert _applications(run) == 1
     run.refresh_from_db()
     assert run.status == AnalysisRun.Status.DONE and run.result
+
+
+def test_a_run_whose_worker_was_lost_is_marked_failed_when_the_next_starts(
+    published_a, agent_a, corpus_a
+):
+    """A worker killed mid-run leaves its run "running" (tests/test_faults.py kills one):
+    silent for RUN_LOST_AFTER, it no longer blocks the analysis, and says why it stopped."""
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    lost = services.run_start(process=published_a, user=agent_a)
+    AnalysisRun.objects.filter(pk=lost.pk).update(
+        status=AnalysisRun.Status.RUNNING, heartbeat_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    with pytest.raises(ValidationError, match="déjà en cours"):
+        services.run_start(process=published_a, user=agent_a)
+    AnalysisRun.objects.filter(pk=lost.pk).update(
+        heartbeat_at=timezone.now() - services.RUN_LOST_AFTER - dt.timedelta(minutes=1)
+    )
+    again = services.run_start(process=published_a, user=agent_a)
+    lost.refresh_from_db()
+    assert lost.status == AnalysisRun.Status.FAILED and "interrompu" in lost.error
+    assert analysis_run.call(again.pk) == AnalysisRun.Status.DONE
+    assert analysis_run.call(lost.pk) == AnalysisRun.Status.FAILED  # never run late

@@ -38,6 +38,9 @@ class AnalysisRun(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # the last sign of life of a running run (each step): a run silent for RUN_LOST_AFTER
+    # lost its worker (killed, restarted) and is marked failed when the next one starts
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -3,13 +3,14 @@ journal). The synthesis document and the answers are in `restitution.py`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,6 +50,7 @@ def run_start(
         raise ValidationError(_("The organisation's codebook has no category yet."))
     with transaction.atomic():
         Process.objects.select_for_update().filter(pk=process.pk).first()
+        runs_lost_mark(process=process)
         busy = AnalysisRun.objects.filter(
             process=process, status__in=[AnalysisRun.Status.QUEUED, AnalysisRun.Status.RUNNING]
         ).exists()
@@ -63,6 +65,27 @@ def run_start(
 
         enqueue_on_commit(analysis_run, run.pk)
     return run
+
+
+# A running run reports each step; one silent this long lost its worker (killed, machine
+# restarted): its workspace update, one transaction, never happened or was rolled back.
+RUN_LOST_AFTER = dt.timedelta(minutes=30)
+
+
+def runs_lost_mark(*, process: Process) -> int:
+    """Mark as failed the runs of `process` whose worker was lost: queued or running, with
+    no sign of life for RUN_LOST_AFTER. Nothing of theirs reached the workspace; the agents
+    start the analysis again. Returns how many were marked."""
+    limit = timezone.now() - RUN_LOST_AFTER
+    return AnalysisRun.objects.filter(
+        Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, created_at__lt=limit),
+        process=process,
+        status__in=[AnalysisRun.Status.QUEUED, AnalysisRun.Status.RUNNING],
+    ).update(
+        status=AnalysisRun.Status.FAILED,
+        error=_("The analysis stopped: its worker was interrupted. Start it again."),
+        finished_at=timezone.now(),
+    )
 
 
 def _corpus(run: AnalysisRun) -> Corpus:
@@ -94,7 +117,7 @@ def run_execute(*, run_id: int) -> str:
     task delivered twice (a worker's retry, two workers) runs the analysis once; the other
     delivery returns at once with the run's status."""
     claimed = AnalysisRun.objects.filter(pk=run_id, status=AnalysisRun.Status.QUEUED).update(
-        status=AnalysisRun.Status.RUNNING, started_at=timezone.now()
+        status=AnalysisRun.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
     )
     if not claimed:
         return str(AnalysisRun.objects.values_list("status", flat=True).get(pk=run_id))
@@ -103,7 +126,9 @@ def run_execute(*, run_id: int) -> str:
 
     def progress(message: str) -> None:
         steps.append(message)
-        AnalysisRun.objects.filter(pk=run.pk).update(progress=list(steps))
+        AnalysisRun.objects.filter(pk=run.pk).update(
+            progress=list(steps), heartbeat_at=timezone.now()
+        )
 
     try:
         if run.started_by is None:
