@@ -17,10 +17,11 @@ from .cleaning import fold, is_empty_content, mask_personal_data
 from .codebook import Category, CodebookClassifier
 from .duplicates import DuplicateFinder
 from .i18n import _
+from .provenance import libraries
 from .records import Corpus
 from .topics import UNCLASSIFIED, TopicModel
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: "libraries"
 
 
 def _engine_version() -> str:
@@ -180,6 +181,7 @@ class Synthesizer:
         self.result_ = {
             "schema_version": SCHEMA_VERSION,
             "engine_version": _engine_version(),
+            "libraries": libraries(),
             "settings": self.settings(),
             "method": self._method(
                 n_input=len(contributions),

@@ -193,3 +193,12 @@ def test_codebook_run_classifies_into_the_organisations_categories(
         )
     ).content.decode()
     assert "Arbres et ombre" in detail
+
+
+def test_every_result_records_the_libraries_that_made_it(published_a, analyst_a, corpus_a, analyse):
+    from importlib.metadata import version
+
+    run = analyse(published_a, analyst_a)
+    libraries = run.result["libraries"]
+    assert libraries["numpy"] == version("numpy")
+    assert libraries["scikit-learn"] == version("scikit-learn") and libraries["python"]
