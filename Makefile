@@ -69,6 +69,7 @@ bench: $(STAMP) ## run the benchmarks under bench/, results in bench/results/ (B
 	$(BIN)/python bench/opinions_polis.py
 	$(BIN)/python bench/opinions_scale.py
 	$(BIN)/python bench/opinion_votes_load.py
+	$(BIN)/python bench/opinion_votes_restart.py
 
 clean: ## remove the virtual environment and local data
 	rm -rf $(VENV) var
