@@ -206,6 +206,8 @@ def _changes(event: AuditEvent) -> list[Change]:
             recorded=NOT_RECORDED not in (old.get(key), new.get(key)),
         )
         for key in dict.fromkeys([*old, *new])
+        # an answer without progress before or after: nothing to say ("— → —")
+        if not (old.get(key) in (None, "") and new.get(key) in (None, ""))
     ]
 
 
