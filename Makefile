@@ -31,11 +31,12 @@ test: $(STAMP) ## run the whole test suite (SQLite, or PostgreSQL when DATABASE_
 test-postgres: $(STAMP) ## run the suite on the local PostgreSQL (127.0.0.1)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/palabre} $(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff, format check, mypy, import-linter, migrations check, djlint, translations, dependency audit
+lint: $(STAMP) ## ruff, format check, mypy, import-linter, architecture rules, migrations check, djlint, translations, dependency audit
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/check-architecture
 	DJANGO_SETTINGS_MODULE=palabre.test_settings $(BIN)/palabre manage makemigrations --check --dry-run
 	$(BIN)/djlint --lint src/palabre
 	scripts/check-translations

@@ -1,13 +1,28 @@
-"""core.orm: instances built from a hand-written query behave as the ORM's own."""
+"""core.orm: a selector's object or 404; instances built from a hand-written query behave as
+the ORM's own."""
 
 from __future__ import annotations
 
+import pytest
 from django.db import connection
+from django.http import Http404
 
-from palabre.core.orm import loaded, prefetched, statement_cursor
+from palabre.core.orm import get_or_404, loaded, prefetched, statement_cursor
 from palabre.processes.models import Phase, Process
 
 from .factories import make_process
+
+
+def test_get_or_404_finds_the_row_or_answers_404_even_for_an_id_that_is_no_number(org_a):
+    process = make_process(org_a)
+    mine = Process.objects.filter(organization=org_a)
+    assert get_or_404(mine, pk=process.pk) == process
+    assert get_or_404(mine, pk=str(process.pk)) == process
+    for wrong in (process.pk + 1, "abc", "", None):
+        with pytest.raises(Http404):
+            get_or_404(mine, pk=wrong)
+    with pytest.raises(Http404, match="Not here"):
+        get_or_404(mine.exclude(pk=process.pk), "Not here", pk=process.pk)
 
 
 def test_a_loaded_instance_loads_the_fields_it_was_not_given_on_access(

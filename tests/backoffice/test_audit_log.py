@@ -58,7 +58,11 @@ def test_the_log_shows_roles_settings_and_moderation_newest_first(
     page = client.get(url(org_a))
     assert page.status_code == 200
     html = page.content.decode()
-    assert "<caption>" in html and '<th scope="col">' in html and '<th scope="row">' in html
+    assert (
+        '<caption id="audit-caption">' in html
+        and '<th scope="col">' in html
+        and '<th scope="row">' in html
+    )
     assert "<script" not in html.split("<main", 1)[-1].split("</main>", 1)[0]
     assert reverse("backoffice:audit_log", kwargs={"org": org_a.slug}) in html  # in the menu
     # the moderation action (newest) comes before the role given

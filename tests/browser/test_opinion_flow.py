@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from palabre.opinions import selectors
 from palabre.opinions.models import Vote
-from palabre.opinions.services import vote_cast
+from palabre.opinions.services import opinion_map_compute, vote_cast
 from palabre.organizations.roles import Role
 from tests.factories import UserFactory, make_member, make_organization
 from tests.opinions.conftest import STATEMENTS, build_map
@@ -37,7 +36,7 @@ def test_vote_on_statements_then_see_the_map(live_server, browser, javascript):
         voter = UserFactory()
         for j, statement in enumerate(om["statements"]):
             vote_cast(statement=statement, voter=voter, value=1 if (n + j) % 2 else -1)
-    selectors.opinion_map_compute(opinion_map_id=om["map"].pk)
+    opinion_map_compute(opinion_map_id=om["map"].pk)
     page.click("text=Voir la carte des opinions")
     assert "Carte des participants" in page.content() and "Groupe A" in page.content()
     check_axe(page, javascript)

@@ -162,3 +162,20 @@ def test_cumulative_and_ranking_ballots_through_the_page(client, pb, citizen):
     assert client.post(ballot_url, data).status_code == 302
     ranked = Ballot.objects.get().choices.order_by("points")
     assert [c.project.title for c in ranked] == ["Bancs", "Aire de jeux"]
+
+
+def test_the_ballot_page_asks_for_the_code_of_its_own_budget(client, pb, org_a, agent_a, citizen):
+    """A code used in one budget does not spare the code of another (as the vote decides:
+    budgets.services, finding 1): the other budget's ballot asks for its code."""
+    from .conftest import build_pb
+
+    services.budget_update(budget=pb["budget"], codes_required=True)
+    other = build_pb(org_a, agent_a)
+    services.budget_update(budget=other["budget"], codes_required=True)
+    (code,) = services.codes_generate(budget=pb["budget"], count=1)
+    services.ballot_cast(
+        envelope=pb["town"], voter=citizen, selections={pb["projects"]["Bancs"].pk: 1}, code=code
+    )
+    login(client, citizen)
+    page = client.get(url(other, "budget_ballot", envelope_id=other["town"].pk)).content.decode()
+    assert 'name="code"' in page

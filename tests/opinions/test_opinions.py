@@ -59,7 +59,7 @@ def test_participant_statements_wait_for_a_moderator_and_seeding_skips_repeats(
         process=om["process"], author=citizen, text="  Plus   de bancs  "
     )
     assert proposed.held_at is not None and proposed.body == "Plus de bancs"
-    assert proposed not in services.statements_visible(om["process"])
+    assert proposed not in selectors.statements_visible(om["process"])
     again = services.statements_seed(process=om["process"], author=agent_a, texts=STATEMENTS)
     assert again == []
     with pytest.raises(ValidationError, match="characters at most"):
@@ -206,7 +206,7 @@ def test_agents_seed_release_and_hide_from_the_back_office(om, client, agent_a, 
         kwargs={"org": om["process"].organization.slug, "slug": om["process"].slug},
     )
     client.post(edit, {"what": "seed", "texts": "Un nouvel énoncé\n\nUn autre énoncé"})
-    assert services.statements_visible(om["process"]).count() == len(STATEMENTS) + 2
+    assert selectors.statements_visible(om["process"]).count() == len(STATEMENTS) + 2
     act = reverse(
         "backoffice:moderation_act",
         kwargs={"org": om["process"].organization.slug, "pk": proposed.pk},
@@ -237,7 +237,7 @@ def test_agents_seed_statements_from_the_ideas_of_another_process(om, client, ag
         kwargs={"org": om["process"].organization.slug, "slug": om["process"].slug},
     )
     client.post(edit, {"what": "ideas", "ideas-source": box.pk, "ideas-count": 5})
-    bodies = set(services.statements_visible(om["process"]).values_list("body", flat=True))
+    bodies = set(selectors.statements_visible(om["process"]).values_list("body", flat=True))
     assert "Fermer la rue aux voitures le dimanche" in bodies
     assert "Une idée masquée" not in bodies
 
@@ -260,11 +260,11 @@ def test_agents_seed_statements_from_a_synthesis(om, client, agent_a, org_a):
     )
     assert "énoncés d'une synthèse" in client.get(edit).content.decode()
     client.post(edit, {"what": "synthesis", "synthesis-source": box.pk})
-    bodies = list(services.statements_visible(om["process"]).values_list("body", flat=True))
+    bodies = list(selectors.statements_visible(om["process"]).values_list("body", flat=True))
     assert "Il manque des bancs près du marché." in bodies
     assert "Les bancs doivent être à l'ombre." in bodies
     client.post(edit, {"what": "synthesis", "synthesis-source": box.pk})  # twice: no doubles
-    assert services.statements_visible(om["process"]).count() == len(bodies)
+    assert selectors.statements_visible(om["process"]).count() == len(bodies)
 
 
 DANGEROUS = [

@@ -39,3 +39,17 @@ def mfa_missing(*, user: Any, organization: Any = None) -> bool:
         ).exists()
     )
     return required and not user_has_mfa(user=user)
+
+
+def user_active_by_email(*, email: str) -> Any:
+    """The active account using this e-mail address (any case), or None."""
+    from .models import User
+
+    return User.objects.filter(email__iexact=email, is_active=True).first()
+
+
+def users_by_pk(*, pks: list[Any]) -> dict[int, Any]:
+    """These accounts, by id (the ids that name none are left out)."""
+    from .models import User
+
+    return {user.pk: user for user in User.objects.filter(pk__in=pks)}

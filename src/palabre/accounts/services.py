@@ -1,4 +1,5 @@
-"""Personal data: export everything about a person, and anonymise an account on deletion."""
+"""Accounts: the profile a person edits; personal data: export everything about a person, and
+anonymise an account on deletion."""
 
 from __future__ import annotations
 
@@ -11,6 +12,14 @@ from django.utils import timezone
 from palabre.organizations.models import AuditEvent, Membership
 
 from .models import User
+
+
+def user_profile_update(*, user: User, pseudonym: str, participant_type: str) -> User:
+    """Change what the account shows of itself: its pseudonym and participant type."""
+    user.pseudonym = pseudonym
+    user.participant_type = participant_type
+    user.save(update_fields=["pseudonym", "participant_type"])
+    return user
 
 
 def user_export_data(*, user: User) -> dict[str, Any]:

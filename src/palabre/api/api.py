@@ -13,7 +13,7 @@ from ninja import NinjaAPI, Schema
 
 import palabre
 from palabre.organizations.selectors import organization_get, organizations_public
-from palabre.processes.selectors import process_get_for_user, processes_listed_for
+from palabre.processes.selectors import phases_of, process_get_for_user, processes_listed_for
 
 api = NinjaAPI(
     title="Palabre API",
@@ -70,7 +70,7 @@ def get_process(request: HttpRequest, org: str, slug: str):
     process = _visible_process(request, org, slug)
     return {
         **{f: getattr(process, f) for f in ProcessDetailOut.model_fields if f != "phases"},
-        "phases": list(process.phases.all()),
+        "phases": list(phases_of(process=process)),
     }
 
 
@@ -135,7 +135,7 @@ def get_synthesis(request: HttpRequest, org: str, slug: str, version: int | None
     the contributions that back it and their channels."""
     from django.http import Http404
 
-    from palabre.synthesis.selectors import document_of, synthesis_public
+    from palabre.synthesis.selectors import document_of, statements_in, synthesis_public
 
     process = _visible_process(request, org, slug)
     synthesis = synthesis_public(process=process, version=version)
@@ -157,7 +157,7 @@ def get_synthesis(request: HttpRequest, org: str, slug: str, version: int | None
                         "evidence": [c.pk for c in statement.backing.contributions],  # type: ignore[attr-defined]
                         "channels": statement.backing.by_channel,  # type: ignore[attr-defined]
                     }
-                    for statement in section.statements.all()
+                    for statement in statements_in(section=section)
                 ],
             }
             for section in document_of(synthesis=synthesis)

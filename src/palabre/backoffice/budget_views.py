@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+from copy import copy
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from palabre.budgets import selectors, services
@@ -21,7 +22,7 @@ from palabre.budgets.forms import (
     ProjectCreateForm,
     WorkUpdateForm,
 )
-from palabre.budgets.models import Budget, Envelope, PaperEntry, Project
+from palabre.budgets.models import Budget, PaperEntry
 from palabre.contributions.selectors import mediation_session_open
 from palabre.core.forms import apply_validation_error
 from palabre.core.http import attachment, require_post
@@ -49,7 +50,8 @@ def _budget(
 def budget_setup(request: HttpRequest, organization: Organization, slug: str) -> HttpResponse:
     budget = _budget(request, organization, slug, ProcessAction.CHANGE)
     what = request.POST.get("what")
-    form = BudgetForm(request.POST if what == "settings" else None, instance=budget)
+    # the form validates a copy: `budget` keeps its stored values (the service compares them)
+    form = BudgetForm(request.POST if what == "settings" else None, instance=copy(budget))
     envelope_form = EnvelopeForm(
         request.POST if what == "envelope" else None, organization=organization, prefix="env"
     )
@@ -57,7 +59,6 @@ def budget_setup(request: HttpRequest, organization: Organization, slug: str) ->
         try:
             if what == "settings" and form.is_valid():
                 data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-                budget.refresh_from_db()
                 services.budget_update(budget=budget, **data)
                 messages.success(request, _("The settings are saved."))
                 return redirect(request.path)
@@ -85,10 +86,7 @@ def budget_setup(request: HttpRequest, organization: Organization, slug: str) ->
                 apply_validation_error(form, error)
             else:
                 messages.error(request, " ".join(error.messages))
-    envelopes = [
-        (envelope, selectors.vote_counts(envelope=envelope), envelope.projects.count())
-        for envelope in selectors.envelopes_of(budget=budget)
-    ]
+    codes, codes_used = selectors.codes_counts(budget=budget)
     return render(
         request,
         "backoffice/budget_setup.html",
@@ -99,9 +97,9 @@ def budget_setup(request: HttpRequest, organization: Organization, slug: str) ->
             budget=budget,
             form=form,
             envelope_form=envelope_form,
-            envelopes=envelopes,
-            codes=budget.codes.count(),
-            codes_used=budget.codes.exclude(used_at=None).count(),
+            envelopes=selectors.envelopes_overview(budget=budget),
+            codes=codes,
+            codes_used=codes_used,
             stale_count=selectors.count_is_stale(budget=budget),
         ),
     )
@@ -141,10 +139,8 @@ def budget_projects(request: HttpRequest, organization: Organization, slug: str)
                     "backoffice:budget_project", org=organization.slug, slug=slug, pk=project.pk
                 )
             if what == "merge":
-                chosen = list(
-                    budget.projects.filter(pk__in=request.POST.getlist("projects")).exclude(
-                        status=Project.Status.MERGED
-                    )
+                chosen = selectors.projects_to_merge(
+                    budget=budget, pks=request.POST.getlist("projects")
                 )
                 into = next((p for p in chosen if str(p.pk) == request.POST.get("into")), None)
                 if into is None:
@@ -178,10 +174,11 @@ def budget_project(
     request: HttpRequest, organization: Organization, slug: str, pk: int
 ) -> HttpResponse:
     budget = _budget(request, organization, slug, ProcessAction.CHANGE)
-    project = get_object_or_404(Project, budget=budget, pk=pk)
+    project = selectors.project_get(budget=budget, pk=pk, public=False)
     what = request.POST.get("what")
+    # the form validates a copy: `project` keeps its stored values (the service compares them)
     form = ProjectAnalysisForm(
-        request.POST if what == "analysis" else None, instance=project, budget=budget
+        request.POST if what == "analysis" else None, instance=copy(project), budget=budget
     )
     works_form = WorkUpdateForm(
         request.POST if what == "works" else None,
@@ -191,7 +188,6 @@ def budget_project(
     if request.method == "POST":
         try:
             if what == "analysis" and form.is_valid():
-                project.refresh_from_db()
                 services.project_analyse(project=project, actor=request.user, **form.cleaned_data)
                 messages.success(request, _("The analysis is saved; it is public."))
                 return redirect(request.path)
@@ -214,7 +210,7 @@ def budget_project(
             project=project,
             form=form,
             works_form=works_form,
-            events=project.events.select_related("actor"),
+            events=selectors.project_events(project=project),
         ),
     )
 
@@ -226,7 +222,7 @@ def budget_ballot_entry(
     """Key in paper ballots (twice, by two people) or, during a mediation session, record
     the ballot of a person at the tablet (channel "assisted")."""
     budget = _budget(request, organization, slug, ProcessAction.VIEW)
-    envelope = get_object_or_404(Envelope, budget=budget, pk=envelope_id)
+    envelope = selectors.envelope_get(budget=budget, pk=envelope_id)
     session = mediation_session_open(organization=organization, mediator=request.user)
     assisted = request.GET.get("canal") == Channel.ASSISTED and session is not None
     form = PaperBallotForm(
@@ -275,11 +271,7 @@ def budget_ballot_entry(
             return redirect(request.get_full_path())
         except ValidationError as error:
             apply_validation_error(form, error)
-    conflicts = (
-        PaperEntry.objects.filter(envelope=envelope, status=PaperEntry.Status.CONFLICT)
-        .values_list("paper_ref", flat=True)
-        .distinct()
-    )
+    paper = selectors.paper_entries_open(envelope=envelope)
     return render(
         request,
         "backoffice/budget_ballot_entry.html",
@@ -293,10 +285,8 @@ def budget_ballot_entry(
             form=form,
             assisted=assisted,
             session=session,
-            conflicts=list(conflicts),
-            pending=PaperEntry.objects.filter(
-                envelope=envelope, status=PaperEntry.Status.PENDING
-            ).count(),
+            conflicts=paper["conflicts"],
+            pending=paper["pending"],
             counts=selectors.vote_counts(envelope=envelope),
             kiosk=assisted,
         ),

@@ -11,21 +11,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from palabre.contributions import services as contribution_services
-from palabre.contributions.models import Contribution, MediationSession
-from palabre.contributions.rules import IDEA_TEMPLATES, Activity, activity_closed_reason
-from palabre.contributions.selectors import mediation_session_open
+from palabre.contributions.models import MediationSession
+from palabre.contributions.rules import Activity, activity_closed_reason
+from palabre.contributions.selectors import (
+    contributions_entered_by,
+    mediation_session_open,
+    processes_open_for_mediation,
+    session_contribution_count,
+)
 from palabre.core.forms import apply_validation_error
 from palabre.core.http import require_post
 from palabre.organizations.models import Organization
 from palabre.organizations.roles import Action
 from palabre.processes import services as process_services
-from palabre.processes.models import Process
 from palabre.processes.selectors import (
     ProcessAction,
     meeting_get,
     meetings_of,
     process_get_for_user,
-    processes_visible_to,
+    registrations_of,
 )
 
 from . import forms
@@ -88,7 +92,7 @@ def meeting_edit(
             meeting=meeting,
             form=form,
             minutes_form=minutes_form,
-            registrations=meeting.registrations.select_related("user") if meeting else [],
+            registrations=registrations_of(meeting=meeting) if meeting else [],
         ),
     )
 
@@ -119,9 +123,7 @@ def bulk_entry(request: HttpRequest, organization: Organization, slug: str) -> H
                 % {"n": len(created)},
             )
             return redirect(request.path)
-    recent = Contribution.objects.filter(process=process, entered_by=request.user.pk).order_by(
-        "-created_at", "-pk"
-    )[:20]
+    recent = contributions_entered_by(process=process, user=request.user)[:20]
     return render(
         request,
         "backoffice/bulk_entry.html",
@@ -147,26 +149,11 @@ def mediation(request: HttpRequest, organization: Organization) -> HttpResponse:
             apply_validation_error(form, error)
         else:
             return redirect("backoffice:mediation", org=organization.slug)
-    open_processes = []
-    if session is not None:
-        for process in processes_visible_to(user=request.user, organization=organization).filter(
-            status=Process.Status.PUBLISHED
-        ):
-            if (
-                (
-                    process.template in IDEA_TEMPLATES
-                    and not activity_closed_reason(process, Activity.SUBMIT_IDEA)
-                )
-                or (
-                    process.template == Process.Template.QUESTIONNAIRE
-                    and not activity_closed_reason(process, Activity.ANSWER)
-                )
-                or (
-                    process.template == Process.Template.PARTICIPATORY_BUDGET
-                    and not activity_closed_reason(process, Activity.VOTE)
-                )
-            ):
-                open_processes.append(process)
+    open_processes = (
+        processes_open_for_mediation(user=request.user, organization=organization)
+        if session is not None
+        else []
+    )
     return render(
         request,
         "backoffice/mediation.html",
@@ -176,7 +163,7 @@ def mediation(request: HttpRequest, organization: Organization) -> HttpResponse:
             session=session,
             form=form,
             open_processes=open_processes,
-            recorded=session.contributions.count() if session else 0,
+            recorded=session_contribution_count(session=session) if session else 0,
             kiosk=True,
         ),
     )
@@ -188,14 +175,15 @@ def mediation_end(request: HttpRequest, organization: Organization) -> HttpRespo
     session = _active_session(request, organization)
     if session is not None:
         contribution_services.mediation_end(session=session)
+        recorded = session_contribution_count(session=session)
         messages.success(
             request,
             ngettext(
                 "Session ended: %(n)d contribution recorded. Thank you!",
                 "Session ended: %(n)d contributions recorded. Thank you!",
-                session.contributions.count(),
+                recorded,
             )
-            % {"n": session.contributions.count()},
+            % {"n": recorded},
         )
     return redirect("backoffice:mediation", org=organization.slug)
 

@@ -180,14 +180,14 @@ def process_sheet(request: HttpRequest, organization: Organization, slug: str) -
 
     from palabre.core.forms import apply_validation_error
     from palabre.evaluation.forms import EvaluationSheetForm
-    from palabre.evaluation.models import EvaluationSheet
+    from palabre.evaluation.selectors import sheet_of
     from palabre.evaluation.services import sheet_save
     from palabre.processes.selectors import ProcessAction
 
     process = process_get_for_user(
         user=request.user, organization=organization, slug=slug, action=ProcessAction.CHANGE
     )
-    sheet = EvaluationSheet.objects.filter(process=process).first()
+    sheet = sheet_of(process=process)
     form = EvaluationSheetForm(request.POST or None, sheet=sheet)
     if request.method == "POST" and form.is_valid():
         try:
@@ -223,11 +223,11 @@ def process_sheet(request: HttpRequest, organization: Organization, slug: str) -
 def process_report(request: HttpRequest, organization: Organization, slug: str) -> HttpResponse:
     """The evaluation report: targets against results, figures, representativeness,
     feedback, costs and staff time, outcomes — printable."""
-    from palabre.evaluation.models import OBJECTIVES, PARTNERS, EvaluationSheet
-    from palabre.evaluation.selectors import representativeness
+    from palabre.evaluation.models import OBJECTIVES, PARTNERS
+    from palabre.evaluation.selectors import representativeness, sheet_of
 
     process = process_get_for_user(user=request.user, organization=organization, slug=slug)
-    sheet = EvaluationSheet.objects.filter(process=process).first()
+    sheet = sheet_of(process=process)
     metrics = process_metrics(process=process)
     costs = sheet.costs() if sheet else {}
     total = sum(v for v in costs.values() if v) if costs else None

@@ -14,6 +14,7 @@ from palabre.core.models import Channel
 from palabre.organizations.models import LegalPage, Neighbourhood, Organization
 from palabre.organizations.roles import Role
 from palabre.processes.models import Meeting, Phase, Process, Theme
+from palabre.questionnaires.services import STAFF_CHANNELS
 
 MAX_LOGO_BYTES = 1024 * 1024
 
@@ -253,6 +254,37 @@ class BulkEntryForm(forms.Form):
         _organization_choices(
             self.fields["neighbourhood"], process.organization.neighbourhoods.all()
         )
+
+
+class ResponseEntryForm(forms.Form):
+    """How a typed-in questionnaire response was given (back-office entry)."""
+
+    channel = forms.ChoiceField(
+        label=_("How was this answered?"),
+        choices=[(c.value, c.label) for c in Channel if c in STAFF_CHANNELS],
+        initial=Channel.PAPER,
+        widget=forms.RadioSelect,
+    )
+    source_ref = forms.CharField(
+        label=_("Paper form number"),
+        max_length=60,
+        required=False,
+        help_text=_("The number written in the box at the top of the paper form."),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "Assisted: the person agrees that their answers are recorded and published "
+            "without their name."
+        ),
+        required=False,
+    )
+    neighbourhood: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Neighbourhood"), queryset=Neighbourhood.objects.none(), required=False
+    )
+
+    def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["neighbourhood"].queryset = organization.neighbourhoods.all()  # type: ignore[attr-defined]
 
 
 class MediationStartForm(forms.Form):

@@ -21,7 +21,12 @@ from palabre.opinions.forms import (
 from palabre.organizations.models import Organization
 from palabre.organizations.roles import Action
 from palabre.processes.models import Process
-from palabre.processes.selectors import ProcessAction, process_get_for_user, processes_visible_to
+from palabre.processes.selectors import (
+    ProcessAction,
+    process_get_for_user,
+    processes_with_template,
+)
+from palabre.synthesis.selectors import processes_with_synthesis
 
 from .views import _context, backoffice
 
@@ -39,16 +44,14 @@ def opinion_map_edit(request: HttpRequest, organization: Organization, slug: str
     seed_form = SeedForm(request.POST if what == "seed" else None)
     ideas_form = SeedFromIdeasForm(
         request.POST if what == "ideas" else None,
-        processes=processes_visible_to(user=request.user, organization=organization).filter(
-            template__in=IDEA_TEMPLATES
+        processes=processes_with_template(
+            user=request.user, organization=organization, templates=IDEA_TEMPLATES
         ),
         prefix="ideas",
     )
     synthesis_form = SeedFromSynthesisForm(
         request.POST if what == "synthesis" else None,
-        processes=processes_visible_to(user=request.user, organization=organization)
-        .filter(syntheses__isnull=False)
-        .distinct(),
+        processes=processes_with_synthesis(user=request.user, organization=organization),
         prefix="synthesis",
     )
     if request.method == "POST":

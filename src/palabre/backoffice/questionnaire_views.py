@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from palabre.contributions.selectors import mediation_session_open
 from palabre.core.forms import apply_validation_error
 from palabre.core.http import require_post
-from palabre.core.models import Channel
-from palabre.organizations.models import Neighbourhood, Organization
+from palabre.organizations.models import Organization
 from palabre.organizations.roles import Action
 from palabre.processes.models import Process
 from palabre.processes.selectors import ProcessAction, process_get_for_user
 from palabre.questionnaires import services
 from palabre.questionnaires.forms import QuestionForm, ResponseForm, SectionForm
-from palabre.questionnaires.models import Question
-from palabre.questionnaires.selectors import questionnaire_blocks, questions_of, sections_of
+from palabre.questionnaires.selectors import (
+    question_get,
+    questionnaire_blocks,
+    questions_of,
+    responses_entered_count,
+    sections_of,
+)
 
+from .forms import ResponseEntryForm
 from .views import _context, backoffice
 
 
@@ -80,7 +83,7 @@ def question_edit(
     request: HttpRequest, organization: Organization, slug: str, pk: int
 ) -> HttpResponse:
     process = _questionnaire(request, organization, slug, ProcessAction.CHANGE)
-    question = get_object_or_404(Question, pk=pk, process=process)
+    question = question_get(process=process, pk=pk)
     form = QuestionForm(request.POST or None, process=process, instance=question)
     if request.method == "POST" and form.is_valid():
         try:
@@ -104,7 +107,7 @@ def question_change(
 ) -> HttpResponse:
     """Move a question up or down, or delete it (`action` = up | down | delete)."""
     process = _questionnaire(request, organization, slug, ProcessAction.CHANGE)
-    question = get_object_or_404(Question, pk=pk, process=process)
+    question = question_get(process=process, pk=pk)
     action = request.POST.get("action")
     try:
         if action in {"up", "down"}:
@@ -117,35 +120,6 @@ def question_change(
     return redirect("backoffice:questionnaire_edit", org=organization.slug, slug=slug)
 
 
-class EntryForm(django_forms.Form):
-    channel = django_forms.ChoiceField(
-        label=gettext_lazy("How was this answered?"),
-        choices=[(c.value, c.label) for c in Channel if c in services.STAFF_CHANNELS],
-        initial=Channel.PAPER,
-        widget=django_forms.RadioSelect,
-    )
-    source_ref = django_forms.CharField(
-        label=gettext_lazy("Paper form number"),
-        max_length=60,
-        required=False,
-        help_text=gettext_lazy("The number written in the box at the top of the paper form."),
-    )
-    consent = django_forms.BooleanField(
-        label=gettext_lazy(
-            "Assisted: the person agrees that their answers are recorded and published "
-            "without their name."
-        ),
-        required=False,
-    )
-    neighbourhood: django_forms.ModelChoiceField = django_forms.ModelChoiceField(
-        label=gettext_lazy("Neighbourhood"), queryset=Neighbourhood.objects.none(), required=False
-    )
-
-    def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["neighbourhood"].queryset = organization.neighbourhoods.all()  # type: ignore[attr-defined]
-
-
 @backoffice(Action.ASSISTED_ENTRY)
 def response_entry(request: HttpRequest, organization: Organization, slug: str) -> HttpResponse:
     """Typing answers in, one respondent after another: after each save the page comes back
@@ -155,7 +129,7 @@ def response_entry(request: HttpRequest, organization: Organization, slug: str) 
     sticky = request.session.get("entry_defaults", {})
     if request.GET.get("canal") in services.STAFF_CHANNELS:
         sticky = {**sticky, "channel": request.GET["canal"]}
-    entry = EntryForm(data, organization=organization, initial=sticky)
+    entry = ResponseEntryForm(data, organization=organization, initial=sticky)
     form = ResponseForm(data, blocks=questionnaire_blocks(process=process))
     if request.method == "POST" and entry.is_valid() and form.is_valid():
         try:
@@ -195,6 +169,6 @@ def response_entry(request: HttpRequest, organization: Organization, slug: str) 
             entry=entry,
             form=form,
             layout=form.layout(),
-            entered=process.responses.filter(entered_by=request.user.pk).count(),
+            entered=responses_entered_count(process=process, user=request.user),
         ),
     )

@@ -9,11 +9,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from palabre.accounts.models import User
-from palabre.contributions.models import Contribution, published_q
+from palabre.accounts.selectors import users_by_pk
+from palabre.contributions.selectors import contribution_find, contribution_get, contribution_texts
 from palabre.core.forms import apply_validation_error
 from palabre.core.http import require_post
 from palabre.organizations.models import Organization
@@ -35,16 +35,7 @@ from palabre.synthesis.forms import (
     StatementForm,
     SynthesisForm,
 )
-from palabre.synthesis.models import (
-    AnalysisRun,
-    Answer,
-    Assignment,
-    CodebookCategory,
-    CodingSample,
-    Section,
-    Statement,
-    Topic,
-)
+from palabre.synthesis.models import Answer, Section, Topic
 
 from .views import _context, backoffice
 
@@ -80,9 +71,7 @@ def runs(request: HttpRequest, organization: Organization, slug: str) -> HttpRes
             form=form,
             runs=selectors.runs_of(process=process)[:20],
             active=selectors.run_active(process=process),
-            n_contributions=Contribution.objects.filter(
-                process=process, is_hidden=False, withdrawn_at__isnull=True
-            ).count(),
+            n_contributions=selectors.analysable_count(process=process),
         ),
     )
 
@@ -92,7 +81,7 @@ def run_detail(
     request: HttpRequest, organization: Organization, slug: str, run_id: int
 ) -> HttpResponse:
     process = _process(request, organization, slug)
-    run = get_object_or_404(AnalysisRun, process=process, pk=run_id)
+    run = selectors.run_get(process=process, pk=run_id)
     result = run.result or {}
     return render(
         request,
@@ -118,8 +107,8 @@ def workspace(request: HttpRequest, organization: Organization, slug: str) -> Ht
     choices = selectors.topic_choices(process=process)
     merge_form = MergeForm(request.POST or None, topics=choices)
     if request.method == "POST" and merge_form.is_valid():
-        target = get_object_or_404(Topic, process=process, pk=merge_form.cleaned_data["target"])
-        merged = Topic.objects.filter(process=process, pk__in=merge_form.cleaned_data["topics"])
+        target = selectors.topic_get(process=process, pk=merge_form.cleaned_data["target"])
+        merged = selectors.topics_in(process=process, pks=merge_form.cleaned_data["topics"])
         moved = services.topics_merge(topics=merged, target=target, user=request.user)
         messages.success(
             request,
@@ -139,7 +128,7 @@ def workspace(request: HttpRequest, organization: Organization, slug: str) -> Ht
             merge_form=merge_form,
             journal=selectors.journal_of(process=process)[:30],
             active=selectors.run_active(process=process),
-            has_run=selectors.runs_of(process=process).filter(status="done").exists(),
+            has_run=selectors.run_done_exists(process=process),
         ),
     )
 
@@ -149,9 +138,7 @@ def _act(
 ) -> str:
     data = form.cleaned_data
     ids, user, action = data["ids"], request.user, data["action"]
-    target = (
-        get_object_or_404(Topic, process=process, pk=data["target"]) if data["target"] else None
-    )
+    target = selectors.topic_get(process=process, pk=data["target"]) if data["target"] else None
     if action == "move":
         n = services.contributions_move(
             process=process, contribution_ids=ids, target=target, user=user
@@ -170,7 +157,7 @@ def _act(
     if action in ("duplicate", "not_duplicate"):
         original = None
         if action == "duplicate":
-            original = Contribution.objects.filter(process=process, pk=data["original"]).first()
+            original = contribution_find(process=process, pk=data["original"])
             if original is None:
                 raise ValidationError(
                     {"original": _("No contribution of this process has that number.")}
@@ -190,7 +177,7 @@ def topic_detail(
     request: HttpRequest, organization: Organization, slug: str, pk: int | None = None
 ) -> HttpResponse:
     process = _process(request, organization, slug)
-    topic = get_object_or_404(Topic, process=process, pk=pk) if pk else None
+    topic = selectors.topic_get(process=process, pk=pk) if pk else None
     assignments = selectors.assignments_in(process=process, topic=topic)
     page = Paginator(assignments, 50).get_page(request.GET.get("page"))
     what = request.POST.get("what")
@@ -234,16 +221,9 @@ def topic_detail(
 
 def _candidates(section: Section) -> list[tuple[int, str]]:
     """Contributions offered as evidence for a section: its topic's quotes first."""
-    if section.topic_id is None:
-        return []
-    topic_ids = [section.topic_id, *section.topic.children.values_list("pk", flat=True)]  # type: ignore[union-attr]
-    rows = (
-        Assignment.objects.filter(topic__in=topic_ids, contribution__is_hidden=False)
-        .select_related("contribution")
-        .order_by("-pinned", "-score", "contribution_id")[:30]
-    )
     return [
-        (a.contribution_id, f"n° {a.contribution_id} — {a.contribution.body[:160]}") for a in rows
+        (a.contribution_id, f"n° {a.contribution_id} — {a.contribution.body[:160]}")
+        for a in selectors.candidate_assignments(section=section)
     ]
 
 
@@ -289,7 +269,7 @@ def write(request: HttpRequest, organization: Organization, slug: str) -> HttpRe
                 return redirect(request.path)
             if what == "section" and section_form.is_valid():
                 data = section_form.cleaned_data
-                topic = Topic.objects.filter(process=process, pk=data["topic"]).first()
+                topic = selectors.topic_find(process=process, pk=data["topic"])
                 restitution.section_add(
                     synthesis=draft,
                     title=data["title"],
@@ -300,7 +280,7 @@ def write(request: HttpRequest, organization: Organization, slug: str) -> HttpRe
                 messages.success(request, _("Section added."))
                 return redirect(request.path)
             if what.startswith("statement-"):
-                section = get_object_or_404(Section, synthesis=draft, pk=int(what.split("-")[1]))
+                section = selectors.section_get(synthesis=draft, pk=int(what.split("-")[1]))
                 form = statement_forms[section.pk]
                 if form.is_valid():
                     restitution.statement_save(
@@ -311,13 +291,11 @@ def write(request: HttpRequest, organization: Organization, slug: str) -> HttpRe
                     messages.success(request, _("Statement added."))
                     return redirect(request.path)
             if what == "delete-statement":
-                statement = get_object_or_404(
-                    Statement, section__synthesis=draft, pk=request.POST.get("pk")
-                )
+                statement = selectors.statement_get(synthesis=draft, pk=request.POST.get("pk"))
                 restitution.statement_delete(statement=statement)
                 return redirect(request.path)
             if what == "delete-section":
-                section = get_object_or_404(Section, synthesis=draft, pk=request.POST.get("pk"))
+                section = selectors.section_get(synthesis=draft, pk=request.POST.get("pk"))
                 restitution.section_delete(section=section)
                 return redirect(request.path)
             if what == "publish":
@@ -353,11 +331,10 @@ def write(request: HttpRequest, organization: Organization, slug: str) -> HttpRe
 def _minority_suggestions(process: Process) -> dict[str, Any]:
     """Small topics and the opinion groups' representative statements, for the section on
     minority views."""
-    from palabre.opinions.models import OpinionMap
-    from palabre.opinions.selectors import map_view
+    from palabre.opinions.selectors import map_view, opinion_map_find
 
     small = [t for t in selectors.topics_of(process=process) if 0 < t.n_total <= 5][:10]  # type: ignore[attr-defined]
-    opinion_map = OpinionMap.objects.filter(process=process).first()
+    opinion_map = opinion_map_find(process=process)
     view = map_view(opinion_map=opinion_map, viewer=None) if opinion_map else None
     return {"small_topics": small, "groups": view.groups if view else []}
 
@@ -369,11 +346,12 @@ def answers(request: HttpRequest, organization: Organization, slug: str) -> Http
         (f"t{pk}", _("Topic: %(label)s") % {"label": label})
         for pk, label in selectors.topic_choices(process=process)
     ]
-    ideas = Contribution.objects.filter(published_q(), process=process, kind=Contribution.Kind.IDEA)
-    proposals = list(ideas.order_by("-pk")[:300])
     asked = request.POST.get("subject") or request.GET.get("sujet") or ""
-    if asked.startswith("c") and asked[1:].isdigit():  # the proposal answered from its page
-        proposals += [c for c in ideas.filter(pk=int(asked[1:])) if c not in proposals]
+    proposals = selectors.proposals_to_answer(
+        process=process,
+        # the proposal answered from its page
+        including=int(asked[1:]) if asked.startswith("c") and asked[1:].isdigit() else None,
+    )
     subjects += [
         (
             f"c{c.pk}",
@@ -388,9 +366,9 @@ def answers(request: HttpRequest, organization: Organization, slug: str) -> Http
         subject = form.cleaned_data["subject"]
         topic = contribution = None
         if subject.startswith("t"):
-            topic = get_object_or_404(Topic, process=process, pk=int(subject[1:]))
+            topic = selectors.topic_get(process=process, pk=int(subject[1:]))
         else:
-            contribution = get_object_or_404(Contribution, process=process, pk=int(subject[1:]))
+            contribution = contribution_get(process=process, pk=int(subject[1:]))
         try:
             restitution.answer_give(
                 process=process,
@@ -443,12 +421,7 @@ def double_coding(request: HttpRequest, organization: Organization, slug: str) -
     process = _process(request, organization, slug)
     form = SampleForm(request.POST or None, people=_analysts(organization))
     if request.method == "POST" and form.is_valid():
-        users = {
-            u.pk: u
-            for u in User.objects.filter(
-                pk__in=[form.cleaned_data["coder_a"], form.cleaned_data["coder_b"]]
-            )
-        }
+        users = users_by_pk(pks=[form.cleaned_data["coder_a"], form.cleaned_data["coder_b"]])
         try:
             sample = coding.sample_create(
                 process=process,
@@ -463,10 +436,7 @@ def double_coding(request: HttpRequest, organization: Organization, slug: str) -
             )
         except ValidationError as error:
             apply_validation_error(form, error)
-    samples = [
-        (s, coding.progress_of(s))
-        for s in CodingSample.objects.filter(process=process).select_related("coder_a", "coder_b")
-    ]
+    samples = [(s, coding.progress_of(s)) for s in selectors.coding_samples_of(process=process)]
     return render(
         request,
         "backoffice/synthesis_coding.html",
@@ -479,9 +449,7 @@ def coding_sample(
     request: HttpRequest, organization: Organization, slug: str, pk: int
 ) -> HttpResponse:
     process = _process(request, organization, slug)
-    sample = get_object_or_404(
-        CodingSample.objects.select_related("coder_a", "coder_b"), process=process, pk=pk
-    )
+    sample = selectors.coding_sample_get(process=process, pk=pk)
     topics = selectors.topic_choices(process=process)
     topic_ids = {t for t, _label in topics}
     mine = coding.is_coder(sample, request.user)
@@ -501,7 +469,7 @@ def coding_sample(
         contribution_id = int(request.POST.get("contribution", "0") or 0)
         raw = request.POST.get("topic", "")
         target = (
-            get_object_or_404(Topic, process=process, pk=int(raw))
+            selectors.topic_get(process=process, pk=int(raw))
             if raw.isdigit() and int(raw) in topic_ids
             else None
         )
@@ -513,17 +481,17 @@ def coding_sample(
     progress = coding.progress_of(sample)
     both_done = progress["a"] == progress["size"] and progress["b"] == progress["size"]
     own = coding.codes_of(sample, request.user.pk) if mine else {}
-    page = Paginator(sample.contributions.order_by("pk"), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.sample_contributions(sample=sample), 25).get_page(
+        request.GET.get("page")
+    )
     for contribution in page.object_list:
         contribution.own_code = own.get(contribution.pk)  # type: ignore[attr-defined]
     labels = dict(topics)
     agreement = None
     if both_done:
         agreement = coding.agreement_of(sample)
-        texts = dict(
-            Contribution.objects.filter(
-                pk__in=[r["contribution"] for r in agreement["rows"]]
-            ).values_list("pk", "body")
+        texts = contribution_texts(
+            process=process, pks=[r["contribution"] for r in agreement["rows"]]
         )
         for row in agreement["rows"]:
             row["text"] = texts.get(row["contribution"], "")
@@ -557,8 +525,8 @@ def codebook(request: HttpRequest, organization: Organization) -> HttpResponse:
     what = request.POST.get("what", "")
     editing = None
     if request.GET.get("modifier", "").isdigit():
-        editing = get_object_or_404(
-            CodebookCategory, organization=organization, pk=int(request.GET["modifier"])
+        editing = selectors.codebook_category_get(
+            organization=organization, pk=int(request.GET["modifier"])
         )
     form = CodebookCategoryForm(request.POST if what == "save" else None, instance=editing)
     import_form = CodebookImportForm(
@@ -573,9 +541,9 @@ def codebook(request: HttpRequest, organization: Organization) -> HttpResponse:
                 messages.success(request, _("The category is saved."))
                 return redirect(request.path)
             if what == "delete":
-                CodebookCategory.objects.filter(
+                services.codebook_category_delete(
                     organization=organization, pk=request.POST.get("pk", "0")
-                ).delete()
+                )
                 messages.success(request, _("The category is deleted."))
                 return redirect(request.path)
             if what == "import" and import_form.is_valid():
@@ -595,7 +563,7 @@ def codebook(request: HttpRequest, organization: Organization) -> HttpResponse:
         _context(
             request,
             organization,
-            categories=CodebookCategory.objects.filter(organization=organization),
+            categories=selectors.codebook_categories(organization=organization),
             form=form,
             import_form=import_form,
             editing=editing,

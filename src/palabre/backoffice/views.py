@@ -7,40 +7,43 @@ login redirect for anonymous visitors); nothing here reads roles itself.
 from __future__ import annotations
 
 from collections.abc import Callable
+from copy import copy
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from palabre.accounts.selectors import mfa_missing, user_has_mfa
-from palabre.contributions.models import Contribution
+from palabre.accounts.selectors import mfa_missing, user_active_by_email, user_has_mfa
 from palabre.core.forms import apply_validation_error
 from palabre.core.http import require_post
 from palabre.organizations import services as org_services
-from palabre.organizations.models import LegalPage, Membership, Neighbourhood, Organization
+from palabre.organizations.models import Organization
 from palabre.organizations.permissions import organization_user_can
 from palabre.organizations.roles import Action
 from palabre.organizations.selectors import (
     legal_page_get,
+    legal_pages_of,
     members_of,
+    membership_get,
+    neighbourhood_get,
     neighbourhoods_of,
     organization_get_for_user,
 )
 from palabre.processes import services as process_services
 from palabre.processes.blueprints import BLUEPRINTS
-from palabre.processes.models import Phase, Process
+from palabre.processes.models import Process
 from palabre.processes.selectors import (
     ProcessAction,
+    phase_get,
+    phases_of,
     process_get_for_user,
-    processes_visible_to,
+    processes_with_counts,
     themes_of,
 )
 
@@ -82,11 +85,7 @@ def _context(request: HttpRequest, organization: Organization, **extra: Any) -> 
 
 @backoffice(Action.VIEW_BACKOFFICE)
 def dashboard(request: HttpRequest, organization: Organization) -> HttpResponse:
-    processes = (
-        processes_visible_to(user=request.user, organization=organization)
-        .annotate(n_contributions=Count("contributions"))
-        .prefetch_related("phases")
-    )
+    processes = processes_with_counts(user=request.user, organization=organization)
     by_status = {s: [p for p in processes if p.status == s] for s in Process.Status}
     return render(
         request,
@@ -148,7 +147,7 @@ def process_edit(request: HttpRequest, organization: Organization, slug: str) ->
             organization,
             process=process,
             form=form,
-            phases=process.phases.all(),
+            phases=phases_of(process=process),
             transitions=[Process.Status(t) for t in transitions],
         ),
     )
@@ -185,7 +184,7 @@ def phase_edit(
     process = process_get_for_user(
         user=request.user, organization=organization, slug=slug, action=ProcessAction.CHANGE
     )
-    phase = get_object_or_404(Phase, pk=phase_id, process=process) if phase_id else None
+    phase = phase_get(process=process, pk=phase_id) if phase_id else None
     form = forms.PhaseForm(request.POST or None, instance=phase)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -214,7 +213,7 @@ def phase_delete(
     process = process_get_for_user(
         user=request.user, organization=organization, slug=slug, action=ProcessAction.CHANGE
     )
-    phase = get_object_or_404(Phase, pk=phase_id, process=process)
+    phase = phase_get(process=process, pk=phase_id)
     process_services.phase_delete(phase=phase)
     messages.success(request, _("The phase was deleted."))
     return redirect("backoffice:process_edit", org=organization.slug, slug=process.slug)
@@ -222,7 +221,7 @@ def phase_delete(
 
 @backoffice(Action.EDIT_LEGAL_PAGES)
 def legal_pages(request: HttpRequest, organization: Organization) -> HttpResponse:
-    pages = LegalPage.objects.filter(organization=organization).order_by("kind")
+    pages = legal_pages_of(organization=organization)
     return render(
         request, "backoffice/legal_pages.html", _context(request, organization, pages=pages)
     )
@@ -245,8 +244,9 @@ def legal_page_edit(request: HttpRequest, organization: Organization, kind: str)
 
 @backoffice(Action.MANAGE_ORGANIZATION)
 def organization_settings(request: HttpRequest, organization: Organization) -> HttpResponse:
+    # the form validates a copy: the page shows the stored settings until they are saved
     form = forms.OrganizationForm(
-        request.POST or None, request.FILES or None, instance=organization
+        request.POST or None, request.FILES or None, instance=copy(organization)
     )
     neighbourhood_form = forms.NeighbourhoodForm(prefix="n")
     theme_form = forms.ThemeForm(prefix="t")
@@ -274,7 +274,6 @@ def organization_settings(request: HttpRequest, organization: Organization) -> H
             )
             messages.success(request, _("The settings were saved."))
             return redirect("backoffice:organization_settings", org=organization.slug)
-    organization.refresh_from_db()
     return render(
         request,
         "backoffice/organization_settings.html",
@@ -293,7 +292,7 @@ def organization_settings(request: HttpRequest, organization: Organization) -> H
 @require_post
 @backoffice(Action.MANAGE_ORGANIZATION)
 def neighbourhood_delete(request: HttpRequest, organization: Organization, pk: int) -> HttpResponse:
-    neighbourhood = get_object_or_404(Neighbourhood, pk=pk, organization=organization)
+    neighbourhood = neighbourhood_get(organization=organization, pk=pk)
     org_services.neighbourhood_delete(neighbourhood=neighbourhood, actor=request.user)
     messages.success(request, _("The neighbourhood was deleted."))
     return redirect("backoffice:organization_settings", org=organization.slug)
@@ -303,11 +302,7 @@ def neighbourhood_delete(request: HttpRequest, organization: Organization, pk: i
 def members(request: HttpRequest, organization: Organization) -> HttpResponse:
     form = forms.MemberGrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = (
-            get_user_model()
-            .objects.filter(email__iexact=form.cleaned_data["email"], is_active=True)
-            .first()
-        )
+        user = user_active_by_email(email=form.cleaned_data["email"])
         if user is None:
             form.add_error("email", _("No active account uses this address."))
         else:
@@ -331,7 +326,7 @@ def members(request: HttpRequest, organization: Organization) -> HttpResponse:
 @require_post
 @backoffice(Action.MANAGE_MEMBERS)
 def member_revoke(request: HttpRequest, organization: Organization, pk: int) -> HttpResponse:
-    membership = get_object_or_404(Membership, pk=pk, organization=organization)
+    membership = membership_get(organization=organization, pk=pk)
     try:
         org_services.membership_revoke(membership=membership, revoked_by=request.user)
     except ValidationError as error:
@@ -409,13 +404,13 @@ def corpus_export(
 
 @backoffice(Action.MODERATE)
 def moderation(request: HttpRequest, organization: Organization) -> HttpResponse:
-    from palabre.moderation.selectors import held_queue, moderation_log, moderation_queue
-
-    hidden = (
-        Contribution.objects.filter(process__organization=organization, is_hidden=True)
-        .select_related("process")
-        .order_by("-pk")[:50]
+    from palabre.moderation.selectors import (
+        held_queue,
+        hidden_of,
+        moderation_log,
+        moderation_queue,
     )
+
     return render(
         request,
         "backoffice/moderation.html",
@@ -424,7 +419,7 @@ def moderation(request: HttpRequest, organization: Organization) -> HttpResponse
             organization,
             queue=moderation_queue(organization=organization)[:100],
             held=held_queue(organization=organization)[:100],
-            hidden=hidden,
+            hidden=hidden_of(organization=organization)[:50],
             log=moderation_log(organization=organization)[:50],
         ),
     )
@@ -433,9 +428,10 @@ def moderation(request: HttpRequest, organization: Organization) -> HttpResponse
 @require_post
 @backoffice(Action.MODERATE)
 def moderation_act(request: HttpRequest, organization: Organization, pk: int) -> HttpResponse:
+    from palabre.contributions.selectors import contribution_get
     from palabre.moderation import services as moderation_services
 
-    contribution = get_object_or_404(Contribution, pk=pk, process__organization=organization)
+    contribution = contribution_get(organization=organization, pk=pk)
     action = request.POST.get("action")
     try:
         if action == "hide":

@@ -15,13 +15,25 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
+from palabre.contributions.models import Contribution
 from palabre.contributions.rules import Activity, activity_closed_reason
+from palabre.core.orm import get_or_404
 from palabre.core.spreadsheet import csv_writer
 from palabre.organizations.permissions import organization_user_can
 from palabre.organizations.roles import Action
 from palabre_analysis import budget as engine
 
-from .models import Ballot, BallotChoice, Budget, Envelope, Project, Tally, WorkUpdate
+from .models import (
+    Ballot,
+    BallotChoice,
+    Budget,
+    Envelope,
+    PaperEntry,
+    Project,
+    ProjectEvent,
+    Tally,
+    WorkUpdate,
+)
 
 VOTE_TYPES: dict[str, str] = {
     Budget.Method.APPROVAL: "approval",
@@ -39,6 +51,30 @@ def project_key(pk: int) -> str:
 
 def envelopes_of(*, budget: Budget) -> list[Envelope]:
     return list(budget.envelopes.select_related("neighbourhood"))
+
+
+def envelope_get(*, budget: Budget, pk: int) -> Envelope:
+    return get_or_404(Envelope.objects.filter(budget=budget), pk=pk)
+
+
+def envelopes_overview(*, budget: Budget) -> list[tuple[Envelope, dict[str, int], int]]:
+    """For the set-up page: each envelope with its ballots per channel and its number of
+    projects."""
+    return [
+        (envelope, vote_counts(envelope=envelope), envelope.projects.count())
+        for envelope in envelopes_of(budget=budget)
+    ]
+
+
+def codes_counts(*, budget: Budget) -> tuple[int, int]:
+    """(invitation codes generated, codes used)."""
+    return budget.codes.count(), budget.codes.exclude(used_at=None).count()
+
+
+def code_used(*, budget: Budget, voter: Any) -> bool:
+    """Whether `voter` already used an invitation code of this budget (then the ballot form
+    asks for none: the same rule as the vote's)."""
+    return bool(voter.is_authenticated) and budget.codes.filter(used_by=voter).exists()
 
 
 def projects_of(*, budget: Budget, public: bool = True) -> QuerySet[Project]:
@@ -63,6 +99,43 @@ def projects_of(*, budget: Budget, public: bool = True) -> QuerySet[Project]:
     return projects.order_by("envelope__position", "status", "title", "pk")
 
 
+def project_get(*, budget: Budget, pk: int, public: bool = True) -> Project:
+    """A project of the budget, or 404: `public`, one of projects_of (with its supports and
+    ideas, left out while it waits for review); otherwise any, as the agents see them."""
+    projects = projects_of(budget=budget) if public else Project.objects.filter(budget=budget)
+    return get_or_404(projects, pk=pk)
+
+
+def project_page(*, project: Project) -> dict[str, Any]:
+    """What a project's public page shows besides the project: its published source ideas,
+    the projects merged into it, its history and its works updates."""
+    return {
+        "ideas": [i for i in project.ideas.all() if i.held_at is None and not i.is_hidden],
+        "merged_from": project.merged_from.all(),
+        "events": project.events.all(),
+        "updates": project.work_updates.all(),
+    }
+
+
+def project_events(*, project: Project) -> QuerySet[ProjectEvent]:
+    """The project's history with who did what (for the agents)."""
+    return project.events.select_related("actor")
+
+
+def projects_to_merge(*, budget: Budget, pks: list[str]) -> list[Project]:
+    """The budget's projects among these ids that are not merged already."""
+    return list(
+        budget.projects.filter(pk__in=[pk for pk in pks if pk.isdigit()]).exclude(
+            status=Project.Status.MERGED
+        )
+    )
+
+
+def proposal_idea(*, project: Project) -> Contribution:
+    """The idea a participant's project proposal was made with."""
+    return project.ideas.get()
+
+
 def ballot_projects(*, envelope: Envelope) -> list[Project]:
     return list(envelope.projects.filter(status=Project.Status.ACCEPTED).order_by("title", "pk"))
 
@@ -71,6 +144,11 @@ def ballot_of(*, envelope: Envelope, voter: Any) -> Ballot | None:
     if not getattr(voter, "is_authenticated", False):
         return None
     return Ballot.objects.filter(envelope=envelope, voter=voter).prefetch_related("choices").first()
+
+
+def ballot_points(*, ballot: Ballot | None) -> dict[int, int]:
+    """The points the ballot gives each project (its choices, prefetched by ballot_of)."""
+    return {c.project_id: c.points for c in ballot.choices.all()} if ballot else {}
 
 
 def ballots_of_voter(*, budget: Budget, voter: Any) -> dict[int, Ballot]:
@@ -88,6 +166,20 @@ def ballot_totals(*, budget: Budget) -> dict[int, int]:
     """Ballots per envelope now (every envelope, 0 included)."""
     rows = budget.envelopes.annotate(n=Count("ballots")).values_list("pk", "n")
     return dict(rows)
+
+
+def paper_entries_open(*, envelope: Envelope) -> dict[str, Any]:
+    """The paper keyings still to settle: ballot numbers whose keyings differ (`conflicts`),
+    and how many keyings wait for a second one (`pending`)."""
+    entries = PaperEntry.objects.filter(envelope=envelope)
+    return {
+        "conflicts": list(
+            entries.filter(status=PaperEntry.Status.CONFLICT)
+            .values_list("paper_ref", flat=True)
+            .distinct()
+        ),
+        "pending": entries.filter(status=PaperEntry.Status.PENDING).count(),
+    }
 
 
 def count_is_stale(*, budget: Budget) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from palabre.core.orm import get_or_404
 from palabre.processes.models import Process
 from palabre.processes.selectors import process_get_for_user
 
@@ -37,6 +38,89 @@ def contributions_visible_to(*, user: Any, process: Process) -> QuerySet[Contrib
         Contribution.objects.filter(process=process)
         .filter(_held_filter(user=user, process=process))
         .select_related("author", "theme", "neighbourhood")
+    )
+
+
+def contribution_get_for_user(*, user: Any, process: Process, pk: int) -> Contribution:
+    """Any contribution (idea, comment, answer…) of the process visible to `user`, or 404."""
+    from django.utils.translation import gettext as _
+
+    return get_or_404(
+        contributions_visible_to(user=user, process=process),
+        _("This contribution does not exist."),
+        pk=pk,
+    )
+
+
+def contributions_top_level(*, user: Any, process: Process) -> QuerySet[Contribution]:
+    """What a process that collects no ideas lists: its contributions visible to `user` that
+    answer nothing (comments are shown in their thread), newest first, with `n_replies`."""
+    return (
+        contributions_visible_to(user=user, process=process)
+        .filter(parent__isnull=True)
+        .exclude(kind=Contribution.Kind.COMMENT)
+        .annotate(n_replies=Count("replies"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def contributions_of_meeting(
+    *, user: Any, process: Process, meeting: Any
+) -> QuerySet[Contribution]:
+    """The contributions typed in from a meeting, visible to `user`, in order."""
+    return (
+        contributions_visible_to(user=user, process=process)
+        .filter(meeting=meeting)
+        .order_by("created_at", "pk")
+    )
+
+
+def comment_get(*, process: Process, pk: int) -> Contribution:
+    """A comment of the process (the one a reply answers), or 404."""
+    from django.utils.translation import gettext as _
+
+    return get_or_404(
+        Contribution.objects.filter(process=process, kind=Contribution.Kind.COMMENT),
+        _("This comment does not exist."),
+        pk=pk,
+    )
+
+
+def contribution_find(*, process: Process, pk: Any) -> Contribution | None:
+    """The process's contribution with this number, whatever its state, for the agents; None
+    when there is none."""
+    if not str(pk).isdigit():
+        return None
+    return Contribution.objects.filter(process=process, pk=int(pk)).first()
+
+
+def contribution_get(
+    *, pk: Any, process: Process | None = None, organization: Any = None
+) -> Contribution:
+    """For the agents: a contribution of `process` (or of any process of `organization`),
+    whatever its state, or 404."""
+    qs = Contribution.objects.all()
+    if process is not None:
+        qs = qs.filter(process=process)
+    if organization is not None:
+        qs = qs.filter(process__organization=organization)
+    return get_or_404(qs, pk=pk)
+
+
+def contribution_texts(*, process: Process, pks: list[int]) -> dict[int, str]:
+    """The texts of these contributions of the process, by id."""
+    return dict(Contribution.objects.filter(process=process, pk__in=pks).values_list("pk", "body"))
+
+
+def contributions_by(*, author: Any) -> QuerySet[Contribution]:
+    """Everything `author` contributed, everywhere, withdrawn contributions left out."""
+    return Contribution.objects.filter(author=author.pk, withdrawn_at__isnull=True)
+
+
+def contributions_entered_by(*, process: Process, user: Any) -> QuerySet[Contribution]:
+    """What `user` typed in for the process (paper, meeting), newest first."""
+    return Contribution.objects.filter(process=process, entered_by=user.pk).order_by(
+        "-created_at", "-pk"
     )
 
 
@@ -313,3 +397,37 @@ def mediation_session_open(*, organization: Any, mediator: Any) -> Any:
     return MediationSession.objects.filter(
         organization=organization, mediator=mediator.pk, ended_at__isnull=True
     ).first()
+
+
+def session_contribution_count(*, session: Any) -> int:
+    """How many contributions a mediation session recorded."""
+    return int(session.contributions.count())
+
+
+def processes_open_for_mediation(*, user: Any, organization: Any) -> list[Process]:
+    """The published processes a mediator can take a person's contribution to now: ideas
+    being collected, a questionnaire being answered, a participatory budget being voted."""
+    from palabre.processes.selectors import processes_visible_to
+
+    from .rules import IDEA_TEMPLATES, Activity, activity_closed_reason
+
+    open_processes = []
+    for process in processes_visible_to(user=user, organization=organization).filter(
+        status=Process.Status.PUBLISHED
+    ):
+        if (
+            (
+                process.template in IDEA_TEMPLATES
+                and not activity_closed_reason(process, Activity.SUBMIT_IDEA)
+            )
+            or (
+                process.template == Process.Template.QUESTIONNAIRE
+                and not activity_closed_reason(process, Activity.ANSWER)
+            )
+            or (
+                process.template == Process.Template.PARTICIPATORY_BUDGET
+                and not activity_closed_reason(process, Activity.VOTE)
+            )
+        ):
+            open_processes.append(process)
+    return open_processes

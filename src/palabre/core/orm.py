@@ -1,4 +1,5 @@
-"""Small helpers around Django's ORM for hot paths that build instances themselves."""
+"""Small helpers around Django's ORM: a page's object or 404 (for selectors), and instances
+that hot paths build themselves."""
 
 from __future__ import annotations
 
@@ -8,6 +9,17 @@ from functools import cache
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.http import Http404
+
+
+def get_or_404(queryset: models.QuerySet[Any], message: str = "", **lookups: Any) -> Any:
+    """The row of `queryset` matching `lookups`, or Http404 (`message`): what selectors
+    return for a page's object. An id that is no number (a form sent "abc") is not found
+    either, where `get_object_or_404` would fail with a server error."""
+    try:
+        return queryset.get(**lookups)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(message) from None
 
 
 def prefetched(instance: models.Model, name: str, objects: list[Any]) -> None:

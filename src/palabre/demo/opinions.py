@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from palabre.accounts.models import User
-from palabre.opinions import selectors, services
+from palabre.opinions import services
 from palabre.opinions.models import Vote
 from palabre.processes.models import Process
 
@@ -77,7 +77,7 @@ def opinion_map(
             author=proposer,
             text="Il faudrait une zone de rencontre devant l'école Jules-Ferry.",
         )
-    selectors.opinion_map_compute(opinion_map_id=opinion_map.pk)
+    services.opinion_map_compute(opinion_map_id=opinion_map.pk)
 
 
 def real_statements(proposals: Sequence[dict[str, float | str]]) -> list[tuple[str, list[float]]]:

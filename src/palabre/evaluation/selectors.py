@@ -31,6 +31,27 @@ from .models import DailyVisitor, DailyVisits
 THRESHOLD = 10
 
 
+def profile_of(*, organization: Any, user: Any) -> Any:
+    """The person's answers about themselves for this organisation, if they gave any."""
+    from .models import Profile
+
+    return Profile.objects.filter(organization=organization, user=user).first()
+
+
+def feedback_answer_of(*, process: Process, respondent: Any) -> Any:
+    """The person's answer to the process's feedback survey, if they gave one."""
+    from .models import FeedbackAnswer
+
+    return FeedbackAnswer.objects.filter(process=process, respondent=respondent).first()
+
+
+def sheet_of(*, process: Process) -> Any:
+    """The process's evaluation sheet, if the agents filled it in."""
+    from .models import EvaluationSheet
+
+    return EvaluationSheet.objects.filter(process=process).first()
+
+
 def participant_ids(process: Process) -> set[int]:
     ids: set[int] = set()
     sources = [
@@ -401,9 +422,7 @@ def _record_representativeness(process: Process) -> dict[str, Any] | None:
 
 
 def _record_sheet(process: Process) -> dict[str, Any]:
-    from .models import EvaluationSheet
-
-    sheet = EvaluationSheet.objects.filter(process=process).first()
+    sheet = sheet_of(process=process)
     if sheet is None:
         return {
             "costs": None,

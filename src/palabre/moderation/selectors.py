@@ -29,6 +29,15 @@ def held_queue(*, organization: Organization) -> QuerySet[Contribution]:
     )
 
 
+def hidden_of(*, organization: Organization) -> QuerySet[Contribution]:
+    """Contributions of the organisation hidden by a moderator, latest first."""
+    return (
+        Contribution.objects.filter(process__organization=organization, is_hidden=True)
+        .select_related("process")
+        .order_by("-pk")
+    )
+
+
 def moderation_log(*, organization: Organization) -> QuerySet[ModerationAction]:
     return ModerationAction.objects.filter(
         contribution__process__organization=organization

@@ -1,4 +1,5 @@
-"""Reads of open data: the latest dataset of a process, the organisation's list, one file."""
+"""Reads of open data: the latest dataset of a process, the organisation's list, one file;
+which restitution pages a process has (synthesis, answers, open data)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,28 @@ from palabre.processes.models import Process
 from palabre.processes.selectors import processes_listed_for
 
 from .models import Dataset
+
+
+def restitution_pages(*, process: Process) -> dict[str, bool]:
+    """Which restitution pages the process has, in one query: `synthesis` (one published),
+    `answers` (one given), `open_data` (one dataset published)."""
+    from django.db.models import Exists, OuterRef
+
+    from palabre.synthesis.models import Answer, Synthesis
+
+    row = (
+        Process.objects.filter(pk=process.pk)
+        .annotate(
+            has_synthesis=Exists(
+                Synthesis.objects.filter(process=OuterRef("pk"), status=Synthesis.Status.PUBLISHED)
+            ),
+            has_answers=Exists(Answer.objects.filter(process=OuterRef("pk"))),
+            has_open_data=Exists(Dataset.objects.filter(process=OuterRef("pk"))),
+        )
+        .values("has_synthesis", "has_answers", "has_open_data")
+        .first()
+    )
+    return {key.removeprefix("has_"): bool(value) for key, value in (row or {}).items()}
 
 
 def dataset_latest(*, process: Process) -> Dataset | None:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from palabre.contributions import services as contribution_services
 from palabre.contributions.models import Contribution
 from palabre.contributions.rules import IDEA_TEMPLATES, Activity
+from palabre.core.orm import get_or_404
 from palabre.core.spreadsheet import csv_writer
 from palabre.processes.models import Process
 from palabre_analysis import pairwise as engine
@@ -52,6 +53,11 @@ def pool(process: Process) -> Any:
         is_hidden=False,
         withdrawn_at__isnull=True,
     )
+
+
+def pool_idea_get(*, process: Process, pk: Any) -> Contribution:
+    """An idea of the comparison pool, or 404."""
+    return get_or_404(pool(process), pk=pk)
 
 
 def next_pair(*, process: Process, voter: Any) -> tuple[Contribution, Contribution] | None:

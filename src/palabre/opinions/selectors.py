@@ -10,7 +10,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from palabre.contributions.models import Contribution
@@ -19,7 +19,16 @@ from palabre.core.spreadsheet import csv_writer
 from palabre_analysis import opinions as engine
 
 from .models import OpinionMap, Vote
-from .services import statements_visible
+
+
+def statements_visible(process: Any) -> QuerySet[Contribution]:
+    """The statements the map shows: neither held for a moderator nor hidden."""
+    return Contribution.objects.filter(
+        process=process,
+        kind=Contribution.Kind.STATEMENT,
+        held_at__isnull=True,
+        is_hidden=False,
+    )
 
 
 def statement_for_vote(
@@ -154,20 +163,20 @@ def votes_of(*, opinion_map: OpinionMap) -> engine.Votes:
     return engine.Votes.from_triples(triples, {str(k): v for k, v in texts.items()})
 
 
-def opinion_map_compute(*, opinion_map_id: int) -> int:
-    """Recompute and store the map (run by the task, never by a page). Returns the number
-    of votes read."""
-    opinion_map = OpinionMap.objects.select_related("process").get(pk=opinion_map_id)
-    OpinionMap.objects.filter(pk=opinion_map.pk).update(requested_at=None)
-    votes = votes_of(opinion_map=opinion_map)
-    result: dict[str, Any] | None = None
-    if votes.n_votes:
-        model = engine.OpinionMap(min_votes=opinion_map.min_votes, random_state=0).fit(votes)
-        result = model.report(votes)
-    OpinionMap.objects.filter(pk=opinion_map.pk).update(
-        result=result, computed_at=timezone.now(), votes_counted=votes.n_votes
+def opinion_map_find(*, process: Any) -> OpinionMap | None:
+    """The process's opinion map if it has one (pages that only read never create it)."""
+    return OpinionMap.objects.filter(process=process).first()
+
+
+def vote_progress(*, process: Any, voter: Any) -> tuple[int, int]:
+    """(statements shown on the map, those `voter` has voted on: 0 when not signed in)."""
+    total = statements_visible(process).count()
+    voted = (
+        Vote.objects.filter(voter=voter, statement__process=process).count()
+        if getattr(voter, "is_authenticated", False)
+        else 0
     )
-    return votes.n_votes
+    return total, voted
 
 
 GROUP_NAMES = "ABCDE"

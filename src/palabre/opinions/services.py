@@ -134,15 +134,6 @@ def statement_propose(*, process: Process, author: Any, text: str, token: Any = 
     return statement
 
 
-def statements_visible(process: Process) -> Any:
-    return Contribution.objects.filter(
-        process=process,
-        kind=Contribution.Kind.STATEMENT,
-        held_at__isnull=True,
-        is_hidden=False,
-    )
-
-
 def vote_cast(*, statement: Contribution, voter: Any, value: int) -> None:
     """Agree (1), disagree (-1) or pass (0); voting again replaces the earlier vote, in one
     upsert (INSERT … ON CONFLICT UPDATE): two identical votes sent at once make one row.
@@ -210,6 +201,26 @@ def _vote_and_mark_postgresql(statement: Contribution, voter: Any, value: int, n
         from .tasks import opinion_map_compute
 
         enqueue_on_commit(opinion_map_compute, requested[0])
+
+
+def opinion_map_compute(*, opinion_map_id: int) -> int:
+    """Recompute and store the map (run by the task, never by a page). Returns the number
+    of votes read."""
+    from palabre_analysis import opinions as engine
+
+    from .selectors import votes_of
+
+    opinion_map = OpinionMap.objects.select_related("process").get(pk=opinion_map_id)
+    OpinionMap.objects.filter(pk=opinion_map.pk).update(requested_at=None)
+    votes = votes_of(opinion_map=opinion_map)
+    result: dict[str, Any] | None = None
+    if votes.n_votes:
+        model = engine.OpinionMap(min_votes=opinion_map.min_votes, random_state=0).fit(votes)
+        result = model.report(votes)
+    OpinionMap.objects.filter(pk=opinion_map.pk).update(
+        result=result, computed_at=timezone.now(), votes_counted=votes.n_votes
+    )
+    return votes.n_votes
 
 
 def recompute_request(*, process: Process) -> bool:

@@ -7,7 +7,7 @@ from django_tasks import task
 
 @task()
 def opinion_map_compute(opinion_map_id: int) -> int:
-    from .selectors import opinion_map_compute as compute
+    from .services import opinion_map_compute as compute
 
     return compute(opinion_map_id=opinion_map_id)
 

@@ -9,6 +9,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from palabre.core.orm import get_or_404
+
 from .models import AuditEvent, LegalPage, Membership, Neighbourhood, Organization
 from .permissions import organization_user_can
 from .roles import ROLE_ACTIONS, STAFF_ROLES, Action
@@ -55,6 +57,14 @@ def neighbourhoods_of(*, organization: Organization) -> QuerySet[Neighbourhood]:
     return Neighbourhood.objects.filter(organization=organization)
 
 
+def neighbourhood_get(*, organization: Organization, pk: int) -> Neighbourhood:
+    return get_or_404(neighbourhoods_of(organization=organization), pk=pk)
+
+
+def legal_pages_of(*, organization: Organization) -> QuerySet[LegalPage]:
+    return LegalPage.objects.filter(organization=organization).order_by("kind")
+
+
 def legal_page_get(*, organization: Organization, kind: str) -> LegalPage:
     try:
         return LegalPage.objects.get(organization=organization, kind=kind)
@@ -69,6 +79,10 @@ def members_of(*, organization: Organization) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("user__email", "role")
     )
+
+
+def membership_get(*, organization: Organization, pk: int) -> Membership:
+    return get_or_404(Membership.objects.filter(organization=organization), pk=pk)
 
 
 def members_who_can(*, organization: Organization, action: Action) -> QuerySet[Membership]:

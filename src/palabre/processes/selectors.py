@@ -12,11 +12,12 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from palabre.core.orm import get_or_404
 from palabre.organizations.models import Organization
 from palabre.organizations.permissions import organization_user_can
 from palabre.organizations.roles import Action
 
-from .models import Process, Theme
+from .models import Phase, Process, Theme
 
 
 class ProcessAction(StrEnum):
@@ -45,6 +46,37 @@ def processes_listed_for(*, user: Any, organization: Organization) -> QuerySet[P
         .exclude(visibility=Process.Visibility.UNLISTED)
         .prefetch_related("phases", "themes")
     )
+
+
+def processes_open_and_past(
+    *, user: Any, organization: Organization, limit: int = 6
+) -> tuple[QuerySet[Process], QuerySet[Process]]:
+    """The organisation's home page: the first `limit` listed processes open now (published)
+    and the first `limit` past ones (closed or archived)."""
+    listed = processes_listed_for(user=user, organization=organization)
+    return (
+        listed.filter(status=Process.Status.PUBLISHED)[:limit],
+        listed.exclude(status=Process.Status.PUBLISHED)[:limit],
+    )
+
+
+def processes_with_counts(*, user: Any, organization: Organization) -> QuerySet[Process]:
+    """The agents' dashboard: every process `user` may open, with its phases and
+    `n_contributions`."""
+    from django.db.models import Count
+
+    return (
+        processes_visible_to(user=user, organization=organization)
+        .annotate(n_contributions=Count("contributions"))
+        .prefetch_related("phases")
+    )
+
+
+def processes_with_template(
+    *, user: Any, organization: Organization, templates: Any
+) -> QuerySet[Process]:
+    """The processes `user` may open whose template is one of `templates`."""
+    return processes_visible_to(user=user, organization=organization).filter(template__in=templates)
 
 
 def process_get_for_user(
@@ -108,8 +140,21 @@ def process_search(
     return qs
 
 
+def phases_of(*, process: Process) -> QuerySet[Phase]:
+    """The process's phases in order (no query when process_get_for_user loaded it)."""
+    return process.phases.all()
+
+
+def phase_get(*, process: Process, pk: int) -> Phase:
+    return get_or_404(Phase.objects.filter(process=process), pk=pk)
+
+
 def themes_of(*, organization: Organization) -> QuerySet[Theme]:
     return Theme.objects.filter(organization=organization)
+
+
+def theme_get(*, organization: Organization, slug: str) -> Theme:
+    return get_or_404(themes_of(organization=organization), slug=slug)
 
 
 def meetings_of(*, process: Process) -> QuerySet[Any]:
@@ -128,3 +173,13 @@ def meeting_get(*, process: Process, pk: int) -> Any:
         raise Http404(_("This meeting does not exist."))
     assert isinstance(meeting, Meeting)
     return meeting
+
+
+def meeting_registered(*, meeting: Any, user: Any) -> bool:
+    """Whether `user` (signed in or not) is registered for the meeting."""
+    return bool(user.is_authenticated) and meeting.registrations.filter(user=user.pk).exists()
+
+
+def registrations_of(*, meeting: Any) -> QuerySet[Any]:
+    """The meeting's registrations with their people (for the agents)."""
+    return meeting.registrations.select_related("user")

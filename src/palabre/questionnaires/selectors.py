@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, QuerySet
 
+from palabre.core.orm import get_or_404
 from palabre.organizations.permissions import organization_user_can
 from palabre.organizations.roles import Action
 from palabre.processes.models import Process
@@ -19,6 +20,10 @@ from .models import AnswerChoice, Question, QuestionAnswer, Response, Section
 
 def questions_of(*, process: Process) -> QuerySet[Question]:
     return process.questions.select_related("section").prefetch_related("choices")
+
+
+def question_get(*, process: Process, pk: int) -> Question:
+    return get_or_404(Question.objects.filter(process=process), pk=pk)
 
 
 def sections_of(*, process: Process) -> QuerySet[Section]:
@@ -35,6 +40,11 @@ def questionnaire_blocks(*, process: Process) -> list[tuple[Section | None, list
         else:
             blocks.append((question.section, [question]))
     return blocks
+
+
+def responses_entered_count(*, process: Process, user: Any) -> int:
+    """How many responses `user` typed in for the process (paper, meeting, assisted)."""
+    return int(process.responses.filter(entered_by=user.pk).count())
 
 
 def results_visible_to(*, user: Any, process: Process) -> bool:

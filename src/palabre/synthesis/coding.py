@@ -1,6 +1,7 @@
 """Double coding: two analysts code the same random sample blind; their agreement is Cohen's
 kappa (`palabre_analysis.evaluation.coder_agreement`), their disagreements are listed for an
-agent to settle (which moves the contribution, as any agent's edit)."""
+agent to settle (which moves the contribution, as any agent's edit). Also the removal of a
+category from the organisation's codebook (the categories a codebook run codes into)."""
 
 from __future__ import annotations
 

@@ -10,9 +10,21 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from palabre.contributions.models import Contribution, published_q
+from palabre.core.orm import get_or_404
 from palabre.processes.models import Process
 
-from .models import AnalysisRun, Answer, Assignment, Edit, Section, Statement, Synthesis, Topic
+from .models import (
+    AnalysisRun,
+    Answer,
+    Assignment,
+    CodebookCategory,
+    CodingSample,
+    Edit,
+    Section,
+    Statement,
+    Synthesis,
+    Topic,
+)
 
 ACTIVE = (AnalysisRun.Status.QUEUED, AnalysisRun.Status.RUNNING)
 
@@ -23,6 +35,33 @@ def runs_of(*, process: Process) -> QuerySet[AnalysisRun]:
 
 def run_active(*, process: Process) -> AnalysisRun | None:
     return runs_of(process=process).filter(status__in=ACTIVE).first()
+
+
+def run_get(*, process: Process, pk: int) -> AnalysisRun:
+    return get_or_404(AnalysisRun.objects.filter(process=process), pk=pk)
+
+
+def run_done_exists(*, process: Process) -> bool:
+    """Whether an analysis of the process has finished (the workspace has topics to show)."""
+    return runs_of(process=process).filter(status=AnalysisRun.Status.DONE).exists()
+
+
+def analysable_count(*, process: Process) -> int:
+    """How many contributions an analysis run reads: neither hidden nor withdrawn."""
+    return Contribution.objects.filter(
+        process=process, is_hidden=False, withdrawn_at__isnull=True
+    ).count()
+
+
+def processes_with_synthesis(*, user: Any, organization: Any) -> QuerySet[Process]:
+    """The processes `user` may open that have a synthesis (a draft or published)."""
+    from palabre.processes.selectors import processes_visible_to
+
+    return (
+        processes_visible_to(user=user, organization=organization)
+        .filter(syntheses__isnull=False)
+        .distinct()
+    )
 
 
 def topics_of(*, process: Process) -> list[Topic]:
@@ -51,6 +90,22 @@ def topic_choices(*, process: Process) -> list[tuple[int, str]]:
         out.append((root.pk, root.label))
         out += [(c.pk, f"— {c.label}") for c in root.children_list]  # type: ignore[attr-defined]
     return out
+
+
+def topic_find(*, process: Process, pk: Any) -> Topic | None:
+    """The process's topic with this id; None when there is none (or no id)."""
+    if not str(pk).isdigit():
+        return None
+    return Topic.objects.filter(process=process, pk=int(pk)).first()
+
+
+def topic_get(*, process: Process, pk: Any) -> Topic:
+    return get_or_404(Topic.objects.filter(process=process), pk=pk)
+
+
+def topics_in(*, process: Process, pks: list[Any]) -> QuerySet[Topic]:
+    """The process's topics among these ids (the others are left out)."""
+    return Topic.objects.filter(process=process, pk__in=pks)
 
 
 def unclassified_count(*, process: Process) -> int:
@@ -100,6 +155,32 @@ def statement_texts(*, process: Process) -> list[str]:
 
 def draft_of(*, process: Process) -> Synthesis | None:
     return Synthesis.objects.filter(process=process, status=Synthesis.Status.DRAFT).first()
+
+
+def section_get(*, synthesis: Synthesis, pk: Any) -> Section:
+    return get_or_404(Section.objects.filter(synthesis=synthesis), pk=pk)
+
+
+def statement_get(*, synthesis: Synthesis, pk: Any) -> Statement:
+    return get_or_404(Statement.objects.filter(section__synthesis=synthesis), pk=pk)
+
+
+def statements_in(*, section: Section) -> list[Statement]:
+    """The section's statements (prefetched, with their `backing`, by document_of)."""
+    return list(section.statements.all())
+
+
+def candidate_assignments(*, section: Section) -> list[Assignment]:
+    """The contributions offered as evidence for a section: the 30 first of its topic and
+    sub-topics, quotes first, hidden ones left out."""
+    if section.topic_id is None:
+        return []
+    topic_ids = [section.topic_id, *section.topic.children.values_list("pk", flat=True)]  # type: ignore[union-attr]
+    return list(
+        Assignment.objects.filter(topic__in=topic_ids, contribution__is_hidden=False)
+        .select_related("contribution")
+        .order_by("-pinned", "-score", "contribution_id")[:30]
+    )
 
 
 @dataclass
@@ -186,6 +267,21 @@ def answers_of(*, process: Process, public: bool = True) -> list[AnswerSubject]:
     return subjects
 
 
+def answers_to(*, contribution: Contribution) -> list[Answer]:
+    """The answers given about one proposal, the latest first."""
+    return list(Answer.objects.filter(contribution=contribution).order_by("-created_at", "-pk"))
+
+
+def proposals_to_answer(*, process: Process, including: int | None = None) -> list[Contribution]:
+    """The published ideas an agent may answer: the 300 latest, and `including` (the one
+    answered from its page) when it is a published idea of the process."""
+    ideas = Contribution.objects.filter(published_q(), process=process, kind=Contribution.Kind.IDEA)
+    proposals = list(ideas.order_by("-pk")[:300])
+    if including is not None:
+        proposals += [c for c in ideas.filter(pk=including) if c not in proposals]
+    return proposals
+
+
 def status_counts(subjects: list[AnswerSubject]) -> list[tuple[str, int]]:
     counts = Counter(s.current.status for s in subjects)
     return [(str(label), counts[value]) for value, label in Answer.Status.choices if counts[value]]
@@ -263,6 +359,11 @@ def outcomes_of(contributions: QuerySet[Contribution]) -> list[Outcome]:
     return outcomes
 
 
+def outcome_of(*, contribution: Contribution) -> Outcome:
+    """What became of one contribution (see outcomes_of)."""
+    return outcomes_of(Contribution.objects.filter(pk=contribution.pk))[0]
+
+
 def topic_tree_ids(topic: Topic) -> list[int]:
     """The topic, its sub-topics and the topics merged into it."""
     return [
@@ -336,3 +437,27 @@ def section_figures(sections: list[Section]) -> list[dict[str, Any]]:
         }
         for section, n in counts
     ]
+
+
+# --- Double coding and the codebook ---------------------------------------------------------
+
+
+def coding_samples_of(*, process: Process) -> QuerySet[CodingSample]:
+    return CodingSample.objects.filter(process=process).select_related("coder_a", "coder_b")
+
+
+def coding_sample_get(*, process: Process, pk: int) -> CodingSample:
+    return get_or_404(coding_samples_of(process=process), pk=pk)
+
+
+def sample_contributions(*, sample: CodingSample) -> QuerySet[Contribution]:
+    """The sample's contributions, in a stable order (for the coders' pages)."""
+    return sample.contributions.order_by("pk")
+
+
+def codebook_categories(*, organization: Any) -> QuerySet[CodebookCategory]:
+    return CodebookCategory.objects.filter(organization=organization)
+
+
+def codebook_category_get(*, organization: Any, pk: Any) -> CodebookCategory:
+    return get_or_404(codebook_categories(organization=organization), pk=pk)

@@ -365,6 +365,16 @@ def codebook_of(process: Process) -> list[Category]:
     ]
 
 
+def codebook_category_delete(*, organization: Any, pk: Any) -> int:
+    """Delete one category of the organisation's codebook; 0 when `pk` names none of them."""
+    if not str(pk).isdigit():
+        return 0
+    deleted, _by_model = CodebookCategory.objects.filter(
+        organization=organization, pk=int(pk)
+    ).delete()
+    return deleted
+
+
 def codebook_category_save(
     *, organization: Any, category: CodebookCategory | None = None, **fields: Any
 ) -> CodebookCategory:

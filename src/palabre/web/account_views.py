@@ -14,7 +14,11 @@ from django.views.decorators.http import require_http_methods
 
 from palabre.accounts.forms import AccountDeleteForm, ProfileForm
 from palabre.accounts.models import User
-from palabre.accounts.services import user_delete_account, user_export_data
+from palabre.accounts.services import (
+    user_delete_account,
+    user_export_data,
+    user_profile_update,
+)
 from palabre.core.http import attachment
 from palabre.organizations.permissions import organization_user_can
 from palabre.organizations.roles import Action
@@ -26,7 +30,7 @@ from palabre.organizations.selectors import organizations_for_staff
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        user_profile_update(user=cast(User, request.user), **form.cleaned_data)
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
     staff_organizations = [

@@ -6,13 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from palabre.budgets import selectors, services
 from palabre.budgets.forms import BallotForm
-from palabre.budgets.models import Budget, Envelope, InvitationCode, Project
+from palabre.budgets.models import Budget, Project
 from palabre.core.formats import euros
 from palabre.core.forms import apply_validation_error
 from palabre.core.http import attachment
@@ -56,7 +56,7 @@ def budget_projects(request: HttpRequest, org: str, slug: str) -> HttpResponse:
 
 def budget_project(request: HttpRequest, org: str, slug: str, pk: int) -> HttpResponse:
     budget = _budget(request, org, slug)
-    project = get_object_or_404(selectors.projects_of(budget=budget), pk=pk)
+    project = selectors.project_get(budget=budget, pk=pk)
     return render(
         request,
         "budgets/project_detail.html",
@@ -65,10 +65,7 @@ def budget_project(request: HttpRequest, org: str, slug: str, pk: int) -> HttpRe
             project=project,
             cost=euros(project.cost) if project.cost else "",
             proposed_cost=euros(project.proposed_cost) if project.proposed_cost else "",
-            ideas=[i for i in project.ideas.all() if i.held_at is None and not i.is_hidden],
-            merged_from=project.merged_from.all(),
-            events=project.events.all(),
-            updates=project.work_updates.all(),
+            **selectors.project_page(project=project),
         ),
     )
 
@@ -95,14 +92,13 @@ def budget_vote(request: HttpRequest, org: str, slug: str) -> HttpResponse:
 @rate_limit("ballot")
 def budget_ballot(request: HttpRequest, org: str, slug: str, envelope_id: int) -> HttpResponse:
     budget = _budget(request, org, slug)
-    envelope = get_object_or_404(Envelope, budget=budget, pk=envelope_id)
+    envelope = selectors.envelope_get(budget=budget, pk=envelope_id)
     closed = selectors.vote_open(budget=budget)
     projects = selectors.ballot_projects(envelope=envelope)
     ballot = selectors.ballot_of(envelope=envelope, voter=request.user)
-    chosen = {c.project_id: c.points for c in ballot.choices.all()} if ballot else {}
-    needs_code = budget.codes_required and not (
-        request.user.is_authenticated
-        and InvitationCode.objects.filter(used_by=request.user).exists()
+    chosen = selectors.ballot_points(ballot=ballot)
+    needs_code = budget.codes_required and not selectors.code_used(
+        budget=budget, voter=request.user
     )
     action = request.POST.get("action", "cast")
     form = BallotForm(
@@ -186,7 +182,7 @@ def budget_export(request: HttpRequest, org: str, slug: str, envelope_id: int) -
     budget = _budget(request, org, slug)
     if not selectors.results_visible_to(user=request.user, budget=budget):
         raise PermissionDenied(_("The results are published after the vote is counted."))
-    envelope = get_object_or_404(Envelope, budget=budget, pk=envelope_id)
+    envelope = selectors.envelope_get(budget=budget, pk=envelope_id)
     return attachment(
         selectors.pb_export(envelope=envelope), f"{budget.process.slug}-{envelope.pk}.pb"
     )
@@ -203,7 +199,7 @@ def budget_ballots_csv(request: HttpRequest, org: str, slug: str, envelope_id: i
     budget = _budget(request, org, slug)
     if not selectors.results_visible_to(user=request.user, budget=budget):
         raise PermissionDenied(_("The results are published after the vote is counted."))
-    envelope = get_object_or_404(Envelope, budget=budget, pk=envelope_id)
+    envelope = selectors.envelope_get(budget=budget, pk=envelope_id)
     return attachment(
         selectors.ballots_csv(envelope=envelope),
         f"{budget.process.slug}-{envelope.pk}-bulletins.csv",

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -21,8 +21,9 @@ from palabre.contributions.rules import Activity, activity_closed_reason
 from palabre.contributions.selectors import (
     coauthor_invitation,
     coauthors_of,
+    comment_get,
     comments_of,
-    contributions_visible_to,
+    contribution_get_for_user,
     idea_get_for_user,
     ideas_of,
     supported_by,
@@ -60,7 +61,7 @@ def idea_list_context(request: HttpRequest, process: Process) -> dict[str, objec
         status=data.get("status", ""),
         sort=data.get("sort") or "random",
         seed=seed,
-    ).select_related("author", "theme", "neighbourhood")
+    )
     page = Paginator(ideas, 20).get_page(request.GET.get("page"))
     return {
         "idea_filters": filters,
@@ -106,6 +107,7 @@ def idea_create(request: HttpRequest, org: str, slug: str) -> HttpResponse:
         data = form.cleaned_data
         submit: Any = services.idea_submit
         if is_project:
+            from palabre.budgets.selectors import proposal_idea
             from palabre.budgets.services import project_propose
 
             submit = partial(project_propose, proposed_cost=data["estimated_cost"])
@@ -127,7 +129,7 @@ def idea_create(request: HttpRequest, org: str, slug: str) -> HttpResponse:
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            idea = created.ideas.get() if is_project else created
+            idea = proposal_idea(project=created) if is_project else created
             if idea.held_at:
                 messages.info(
                     request,
@@ -156,13 +158,11 @@ def _outcome_context(request: HttpRequest, process: Process, idea: Any) -> dict[
     that cite it; and, for those who answer, a link to answer it."""
     from palabre.organizations.permissions import organization_user_can
     from palabre.organizations.roles import Action
-    from palabre.synthesis.models import Answer
-    from palabre.synthesis.selectors import outcomes_of
+    from palabre.synthesis.selectors import answers_to, outcome_of
 
-    outcome = outcomes_of(Contribution.objects.filter(pk=idea.pk))[0]
     return {
-        "answers": list(Answer.objects.filter(contribution=idea).order_by("-created_at", "-pk")),
-        "cited_in": outcome.statements,
+        "answers": answers_to(contribution=idea),
+        "cited_in": outcome_of(contribution=idea).statements,
         "can_answer": organization_user_can(request.user, process.organization, Action.ANSWER),
     }
 
@@ -270,11 +270,7 @@ def _comment(request: HttpRequest, process: Process, idea: Contribution | None) 
     data = form.cleaned_data
     reply_to = None
     if data.get("reply_to"):
-        reply_to = Contribution.objects.filter(
-            pk=data["reply_to"], process=process, kind=Contribution.Kind.COMMENT
-        ).first()
-        if reply_to is None:
-            raise Http404(_("This comment does not exist."))
+        reply_to = comment_get(process=process, pk=data["reply_to"])
     common = {
         "author": request.user,
         "body": data["body"],
@@ -345,11 +341,7 @@ def contribution_report(request: HttpRequest, org: str, slug: str, pk: int) -> H
     from palabre.moderation.services import report_create
 
     process = _process(request, org, slug)
-    contribution = (
-        contributions_visible_to(user=request.user, process=process).filter(pk=pk).first()
-    )
-    if contribution is None:
-        raise Http404(_("This contribution does not exist."))
+    contribution = contribution_get_for_user(user=request.user, process=process, pk=pk)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         report_create(

@@ -9,26 +9,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from palabre.contributions.selectors import contributions_visible_to
+from palabre.contributions.selectors import contributions_of_meeting
 from palabre.core.http import require_post
 from palabre.organizations.selectors import organization_get
 from palabre.processes import services
-from palabre.processes.selectors import meeting_get, process_get_for_user
+from palabre.processes.selectors import meeting_get, meeting_registered, process_get_for_user
 
 
 def meeting_detail(request: HttpRequest, org: str, slug: str, pk: int) -> HttpResponse:
     organization = organization_get(slug=org)
     process = process_get_for_user(user=request.user, organization=organization, slug=slug)
     meeting = meeting_get(process=process, pk=pk)
-    registered = (
-        request.user.is_authenticated
-        and meeting.registrations.filter(user=request.user.pk).exists()
-    )
-    contributions = (
-        contributions_visible_to(user=request.user, process=process)
-        .filter(meeting=meeting)
-        .order_by("created_at", "pk")
-    )
+    registered = meeting_registered(meeting=meeting, user=request.user)
+    contributions = contributions_of_meeting(user=request.user, process=process, meeting=meeting)
     seats_left = None
     if meeting.capacity is not None:
         seats_left = max(meeting.capacity - meeting.n_registrations, 0)

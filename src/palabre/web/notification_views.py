@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,8 +22,7 @@ from palabre.notifications.models import Preference
 from palabre.notifications.selectors import notifications_of
 from palabre.notifications.tasks import notification_url
 from palabre.organizations.selectors import organization_get
-from palabre.processes.models import Theme
-from palabre.processes.selectors import process_get_for_user
+from palabre.processes.selectors import process_get_for_user, theme_get
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
@@ -45,7 +44,7 @@ def follow(request: HttpRequest, org: str, slug: str, pk: int | None = None) -> 
     if pk is not None:
         target = idea_get_for_user(user=request.user, process=process, pk=pk)
     elif request.POST.get("theme"):
-        target = get_object_or_404(Theme, organization=organization, slug=request.POST["theme"])
+        target = theme_get(organization=organization, slug=request.POST["theme"])
     services.follow_set(user=request.user, target=target, following=following)
     if following:
         messages.success(request, _("You will be notified of what happens here."))

@@ -78,12 +78,7 @@ def opinion_vote(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     statement = (
         None if closed else selectors.next_statement(opinion_map=opinion_map, voter=request.user)
     )
-    total = services.statements_visible(process).count()
-    voted = (
-        Vote.objects.filter(voter=request.user, statement__process=process).count()
-        if request.user.is_authenticated
-        else 0
-    )
+    total, voted = selectors.vote_progress(process=process, voter=request.user)
     return render(
         request,
         "opinions/vote.html",

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -51,9 +51,8 @@ def compare(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        ideas = pairwise.pool(process)
-        left = get_object_or_404(ideas, pk=request.POST.get("left", 0))
-        right = get_object_or_404(ideas, pk=request.POST.get("right", 0))
+        left = pairwise.pool_idea_get(process=process, pk=request.POST.get("left", 0))
+        right = pairwise.pool_idea_get(process=process, pk=request.POST.get("right", 0))
         choice = request.POST.get("choice", "")
         winner = {"left": left, "right": right}.get(choice)
         try:

@@ -17,7 +17,7 @@ from palabre.core.forms import apply_validation_error
 from palabre.core.ratelimit import rate_limit
 from palabre.evaluation import services
 from palabre.evaluation.forms import ProfileForm
-from palabre.evaluation.models import Profile
+from palabre.evaluation.selectors import feedback_answer_of, profile_of
 from palabre.organizations.selectors import organization_get
 
 
@@ -26,7 +26,7 @@ from palabre.organizations.selectors import organization_get
 def profile(request: HttpRequest, org: str) -> HttpResponse:
     organization = organization_get(slug=org)
     user: Any = request.user  # signed in (login_required)
-    existing = Profile.objects.filter(organization=organization, user=user).first()
+    existing = profile_of(organization=organization, user=user)
     initial = (
         {
             "age_band": existing.age_band,
@@ -66,13 +66,12 @@ def profile(request: HttpRequest, org: str) -> HttpResponse:
 def feedback(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     """The standard feedback survey of a process, after its restitution."""
     from palabre.evaluation.forms import FeedbackForm
-    from palabre.evaluation.models import FeedbackAnswer
     from palabre.processes.selectors import process_get_for_user
 
     organization = organization_get(slug=org)
     process = process_get_for_user(user=request.user, organization=organization, slug=slug)
     user: Any = request.user
-    existing = FeedbackAnswer.objects.filter(process=process, respondent=user).first()
+    existing = feedback_answer_of(process=process, respondent=user)
     form = FeedbackForm(request.POST or None, instance=existing)
     closed = services.feedback_closed_reason(process)
     if request.method == "POST" and not closed and form.is_valid():

@@ -12,18 +12,17 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from palabre.contributions.models import Contribution
+from palabre.contributions.selectors import contributions_by
 from palabre.core.forms import apply_validation_error
 from palabre.core.http import attachment
 from palabre.core.ratelimit import rate_limit
 from palabre.processes.models import Process
 from palabre.synthesis import restitution, selectors
 from palabre.synthesis.forms import DraftCommentForm
-from palabre.synthesis.models import Statement
 
 from .idea_views import _process
 
@@ -44,7 +43,11 @@ def _document(request: HttpRequest, process: Process) -> dict[str, Any]:
         "sections": sections,
         "figures": selectors.section_figures(sections),
         "max_backing": max(
-            (st.backing.n for se in sections for st in se.statements.all()),  # type: ignore[attr-defined]
+            (
+                st.backing.n  # type: ignore[attr-defined]
+                for se in sections
+                for st in selectors.statements_in(section=se)
+            ),
             default=1,
         ),
         "versions": selectors.syntheses_published(process=process),
@@ -91,9 +94,7 @@ def synthesis_draft(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        statement = get_object_or_404(
-            Statement, section__synthesis=draft, pk=request.POST.get("statement", 0)
-        )
+        statement = selectors.statement_get(synthesis=draft, pk=request.POST.get("statement", 0))
         if form.is_valid():
             try:
                 restitution.draft_comment_add(
@@ -137,9 +138,8 @@ def decisions(request: HttpRequest, org: str, slug: str) -> HttpResponse:
 @login_required
 def my_contributions(request: HttpRequest) -> HttpResponse:
     """Everything I contributed, everywhere, and what became of it."""
-    contributions = Contribution.objects.filter(author=request.user.pk, withdrawn_at__isnull=True)
     return render(
         request,
         "accounts/contributions.html",
-        {"outcomes": selectors.outcomes_of(contributions)},
+        {"outcomes": selectors.outcomes_of(contributions_by(author=request.user))},
     )

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from palabre.contributions.models import Contribution
 from palabre.contributions.rules import IDEA_TEMPLATES
 from palabre.contributions.selectors import (
     channel_counts,
     contribution_counts,
-    contributions_visible_to,
+    contributions_top_level,
 )
+from palabre.core.selectors import database_check
 from palabre.moderation.selectors import moderation_stats
 from palabre.notifications.selectors import follows
+from palabre.opendata.selectors import restitution_pages
 from palabre.organizations.permissions import organization_user_can
 from palabre.organizations.roles import Action
 from palabre.organizations.selectors import (
@@ -26,9 +26,11 @@ from palabre.organizations.selectors import (
 from palabre.processes.models import Process
 from palabre.processes.selectors import (
     meetings_of,
+    phases_of,
     process_get_for_user,
     process_search,
     processes_listed_for,
+    processes_open_and_past,
 )
 
 
@@ -38,14 +40,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def organization_home(request: HttpRequest, org: str) -> HttpResponse:
     organization = organization_get(slug=org)
-    processes = processes_listed_for(user=request.user, organization=organization)
+    open_processes, past_processes = processes_open_and_past(
+        user=request.user, organization=organization
+    )
     return render(
         request,
         "web/organization_home.html",
         {
             "organization": organization,
-            "open_processes": processes.filter(status=Process.Status.PUBLISHED)[:6],
-            "past_processes": processes.exclude(status=Process.Status.PUBLISHED)[:6],
+            "open_processes": open_processes,
+            "past_processes": past_processes,
             "can_open_backoffice": organization_user_can(
                 request.user, organization, Action.VIEW_BACKOFFICE
             ),
@@ -80,28 +84,6 @@ def process_list(request: HttpRequest, org: str) -> HttpResponse:
             "templates": list(Process.Template),
         },
     )
-
-
-def _restitution(process: Process) -> dict[str, bool]:
-    """Which restitution pages the process has: synthesis, answers, open data (one query)."""
-    from django.db.models import Exists, OuterRef
-
-    from palabre.opendata.models import Dataset
-    from palabre.synthesis.models import Answer, Synthesis
-
-    row = (
-        Process.objects.filter(pk=process.pk)
-        .annotate(
-            has_synthesis=Exists(
-                Synthesis.objects.filter(process=OuterRef("pk"), status=Synthesis.Status.PUBLISHED)
-            ),
-            has_answers=Exists(Answer.objects.filter(process=OuterRef("pk"))),
-            has_open_data=Exists(Dataset.objects.filter(process=OuterRef("pk"))),
-        )
-        .values("has_synthesis", "has_answers", "has_open_data")
-        .first()
-    )
-    return {key.removeprefix("has_"): bool(value) for key, value in (row or {}).items()}
 
 
 def process_detail(request: HttpRequest, org: str, slug: str) -> HttpResponse:
@@ -139,15 +121,9 @@ def process_detail(request: HttpRequest, org: str, slug: str) -> HttpResponse:
 
         listing = idea_list_context(request, process)
     else:
-        contributions = (
-            contributions_visible_to(user=request.user, process=process)
-            .filter(parent__isnull=True)
-            .exclude(kind=Contribution.Kind.COMMENT)
-            .annotate(n_replies=Count("replies"))
-            .order_by("-created_at", "-pk")
-        )
+        contributions = contributions_top_level(user=request.user, process=process)
         listing = {"page": Paginator(contributions, 20).get_page(request.GET.get("page"))}
-    restitution = _restitution(process)
+    restitution = restitution_pages(process=process)
     return render(
         request,
         "web/process_detail.html",
@@ -160,7 +136,7 @@ def process_detail(request: HttpRequest, org: str, slug: str) -> HttpResponse:
             "restitution": restitution,
             "organization": organization,
             "process": process,
-            "phases": process.phases.all(),
+            "phases": phases_of(process=process),
             "meetings": meetings_of(process=process),
             "following": follows(user=request.user, process=process),
             **comments_context(request, process),
@@ -183,10 +159,7 @@ def legal_page(request: HttpRequest, org: str, kind: str) -> HttpResponse:
 
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness and database check for load balancers (no personal data)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    database_check()
     return HttpResponse("ok", content_type="text/plain")
 
 
