@@ -130,6 +130,8 @@ def _check(record: Any, where: str) -> dict[str, Any]:
 
 
 def _check_organisation(record: dict[str, Any], where: str) -> None:
+    if not isinstance(record["organisation"], dict):
+        raise RecordError(_("%(where)s: organisation is a JSON object") % {"where": where})
     kind = record["organisation"].get("type")
     if kind not in ORGANISATION_TYPES:
         raise RecordError(
@@ -151,7 +153,14 @@ def read_records(paths: Iterable[str | Path]) -> tuple[list[dict[str, Any]], int
         path = Path(path)
         files = sorted(path.rglob("*.json*")) if path.is_dir() else [path]
         for file in files:
-            text = file.read_text(encoding="utf-8")
+            raw = file.read_bytes()
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise RecordError(
+                    _("%(file)s: not UTF-8 text (line %(line)d)")
+                    % {"file": file.name, "line": raw[: error.start].count(b"\n") + 1}
+                ) from None
             try:
                 if file.suffix == ".jsonl":
                     items = [json.loads(line) for line in text.splitlines() if line.strip()]
@@ -163,6 +172,8 @@ def read_records(paths: Iterable[str | Path]) -> tuple[list[dict[str, Any]], int
                     _("%(file)s: not valid JSON (line %(line)d)")
                     % {"file": file.name, "line": error.lineno}
                 ) from None
+            except (RecursionError, ValueError):  # nested too deep, over-long integers
+                raise RecordError(_("%(file)s: not valid JSON") % {"file": file.name}) from None
             for i, item in enumerate(items, start=1):
                 record = _check(item, f"{file.name}#{i}")
                 by_id[str(record["record_id"])] = record

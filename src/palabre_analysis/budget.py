@@ -38,6 +38,7 @@ from typing import Any
 from gmpy2 import mpq
 
 from .i18n import _
+from .records import ReadIssue
 
 RULES = ("greedy", "greedy-no-skip", "greedy-threshold", "mes")
 VOTE_TYPES = ("approval", "choose-1", "cumulative", "ordinal")
@@ -68,6 +69,8 @@ class Election:
     vote_type: str = "approval"
     meta: dict[str, str] = field(default_factory=dict)
     voter_ids: list[str] = field(default_factory=list)
+    # what the reading set right by a documented rule, with its line (see read_pb)
+    issues: list[ReadIssue] = field(default_factory=list)
 
     def weights(self) -> list[dict[str, int]]:
         """Satisfaction weights per ballot: satisfaction = weight × cost."""
@@ -110,7 +113,11 @@ def _number(value: Fraction) -> int | float:
 
 def _money(text: str, line: int, what: str) -> Fraction:
     try:
-        value = Fraction(Decimal(text.strip()))
+        number = Decimal(text.strip())
+        # a finite amount of sane size: "inf", "nan" or "1e999999999" is damage, not money
+        if not number.is_finite() or abs(number.adjusted()) > 30:
+            raise ValueError(text)
+        value = Fraction(number)
     except (InvalidOperation, ValueError):
         raise PabulibError(
             line,
@@ -125,55 +132,161 @@ def _money(text: str, line: int, what: str) -> Fraction:
     return value
 
 
+def _whole(text: str, line: int, what: str) -> int:
+    """A whole number ≥ 0 written in digits (META counts, points)."""
+    value = text.strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        raise PabulibError(
+            line, _("%(what)s is not a whole number: %(value)r") % {"what": what, "value": text}
+        )
+    return int(value)
+
+
 # --- reading and writing ---------------------------------------------------------------------
+
+SECTIONS = ("META", "PROJECTS", "VOTES")
 
 
 def read_pb(source: str | Path | io.TextIOBase) -> Election:
-    """Read a Pabulib file; a PabulibError says which line is wrong."""
+    """Read a Pabulib file; a PabulibError says which line is wrong.
+
+    The reading is strict, so that a damaged file is refused rather than counted: bytes
+    that are not UTF-8, a missing section, a row with another number of fields than its
+    section's header, an unclosed quote, a voter listed twice, a vote for an unknown
+    project, a vote outside the limits META declares (`min_length`, `max_length`,
+    `max_points`, `max_sum_points`, `min_sum_points`), and totals that differ from what
+    META declares (`num_projects`, `num_votes`: a truncated file) are errors with their
+    line. What can be counted by a documented rule is counted and reported in
+    `Election.issues`: a project listed twice in one vote counts once, at its first place
+    (README, "Participatory budgets"); a project whose `votes` or `score` column differs
+    from what the ballots give is reported."""
     if isinstance(source, (str, Path)):
-        text = Path(source).read_text(encoding="utf-8-sig")
+        raw = Path(source).read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            raise PabulibError(
+                line,
+                _("byte %(byte)s is not UTF-8 text (a .pb file is UTF-8)")
+                % {"byte": f"0x{raw[error.start]:02x}"},
+            ) from None
     else:
         text = source.read()
-    lines = text.splitlines()
-    sections: dict[str, list[tuple[int, list[str]]]] = {"META": [], "PROJECTS": [], "VOTES": []}
+    return _parse_pb(text)
+
+
+def _parse_pb(text: str) -> Election:
+    from .readers.csvrows import CsvRecords, split_lines
+
+    lines = split_lines(text)
+    sections: dict[str, list[tuple[int, list[str]]]] = {name: [] for name in SECTIONS}
+    section_lines: dict[str, int] = {}
     current: str | None = None
-    for number, row in enumerate(csv.reader(lines, delimiter=";"), start=1):
+    records = CsvRecords(lines, delimiter=";")
+    for parsed in records:
+        number, row = parsed.line, parsed.fields
+        if row is None:
+            raise PabulibError(number, parsed.problem)
         if not row or not any(cell.strip() for cell in row):
             continue
         head = row[0].strip()
         if head.upper() in sections and len(row) == 1:
             current = head.upper()
+            if current in section_lines:
+                raise PabulibError(
+                    number,
+                    _("the %(section)s section appears twice (first on line %(first)d)")
+                    % {"section": current, "first": section_lines[current]},
+                )
+            section_lines[current] = number
+            records.width = None
             continue
         if current is None:
             raise PabulibError(number, _("expected a META, PROJECTS or VOTES section"))
+        if parsed.end > number:
+            # A value may run over several lines (a description), but not swallow a
+            # section, and never in VOTES, whose values are ids and numbers.
+            swallowed = any(
+                piece.strip().upper() in SECTIONS for cell in row for piece in split_lines(cell)
+            )
+            if current == "VOTES" or swallowed:
+                raise PabulibError(
+                    number,
+                    _("unclosed quote: the value opened on this line runs to line %(end)d")
+                    % {"end": parsed.end},
+                )
+        if current != "META":
+            if not sections[current]:
+                records.width = len(row)  # the header: its rows must match it
+            elif len(row) != records.width:
+                raise PabulibError(
+                    number,
+                    _("%(found)d fields where the %(section)s header has %(expected)d")
+                    % {"found": len(row), "section": current, "expected": records.width},
+                )
         sections[current].append((number, row))
-    for name in ("META", "PROJECTS"):
+    last_line = max(1, len(lines))
+    for name in SECTIONS:
+        if name not in section_lines:
+            raise PabulibError(
+                last_line, _("the %(section)s section is missing") % {"section": name}
+            )
         if not sections[name]:
             raise PabulibError(
-                len(lines), _("the %(section)s section is missing") % {"section": name}
+                section_lines[name],
+                _("the %(section)s section has no header line") % {"section": name},
             )
 
+    meta_line, meta_header = sections["META"][0]
+    if [cell.strip().lower() for cell in meta_header] != ["key", "value"]:
+        raise PabulibError(meta_line, _("the META section starts with a key;value line"))
     meta: dict[str, str] = {}
+    meta_lines: dict[str, int] = {}
     for number, row in sections["META"][1:]:
         if len(row) < 2:
             raise PabulibError(number, _("a META line needs a key and a value"))
-        meta[row[0].strip()] = ";".join(row[1:]).strip()
+        key, value = row[0].strip(), ";".join(row[1:]).strip()
+        if key in meta and meta[key] != value:
+            raise PabulibError(
+                number,
+                _("META gives %(key)s twice (first on line %(first)d)")
+                % {"key": key, "first": meta_lines[key]},
+            )
+        meta[key] = value
+        meta_lines[key] = number
     if "budget" not in meta:
-        raise PabulibError(sections["META"][0][0], _("META has no budget"))
-    budget = _money(meta["budget"], sections["META"][0][0], _("the budget"))
+        raise PabulibError(meta_line, _("META has no budget"))
+    budget = _money(meta["budget"], meta_lines["budget"], _("the budget"))
     vote_type = meta.get("vote_type", "approval").strip()
     if vote_type not in VOTE_TYPES:
         raise PabulibError(
-            sections["META"][0][0], _("unknown vote_type %(value)r") % {"value": vote_type}
+            meta_lines.get("vote_type", meta_line),
+            _("unknown vote_type %(value)r") % {"value": vote_type},
         )
+    declared = {
+        key: _whole(meta[key], meta_lines[key], key)
+        for key in (
+            "num_projects",
+            "num_votes",
+            "min_length",
+            "max_length",
+            "max_points",
+            "max_sum_points",
+            "min_sum_points",
+        )
+        if meta.get(key, "") != ""
+    }
 
     header_line, header = sections["PROJECTS"][0]
     columns = [c.strip() for c in header]
     if "project_id" not in columns or "cost" not in columns:
         raise PabulibError(header_line, _("PROJECTS needs project_id and cost columns"))
+    _unique_columns(columns, header_line)
     projects: dict[str, Project] = {}
+    project_lines: dict[str, int] = {}
     for number, row in sections["PROJECTS"][1:]:
-        record = dict(zip(columns, (cell.strip() for cell in row), strict=False))
+        record = dict(zip(columns, (cell.strip() for cell in row), strict=True))
         pid = record.get("project_id", "")
         if not pid:
             raise PabulibError(number, _("a project has no project_id"))
@@ -185,45 +298,181 @@ def read_pb(source: str | Path | io.TextIOBase) -> Election:
             name=record.get("name", ""),
             extra={k: v for k, v in record.items() if k not in {"project_id", "cost", "name"}},
         )
+        project_lines[pid] = number
 
+    issues: list[ReadIssue] = []
     ballots: list[dict[str, int]] = []
     voter_ids: list[str] = []
-    if sections["VOTES"]:
-        header_line, header = sections["VOTES"][0]
-        columns = [c.strip() for c in header]
-        if "vote" not in columns:
-            raise PabulibError(header_line, _("VOTES needs a vote column"))
-        for number, row in sections["VOTES"][1:]:
-            record = dict(zip(columns, (cell.strip() for cell in row), strict=False))
-            ids = [v.strip() for v in record.get("vote", "").split(",") if v.strip()]
-            unknown = [v for v in ids if v not in projects]
-            if unknown:
-                raise PabulibError(
-                    number, _("vote for unknown project %(id)s") % {"id": unknown[0]}
+    voter_lines: dict[str, int] = {}
+    header_line, header = sections["VOTES"][0]
+    columns = [c.strip() for c in header]
+    if "vote" not in columns:
+        raise PabulibError(header_line, _("VOTES needs a vote column"))
+    _unique_columns(columns, header_line)
+    for number, row in sections["VOTES"][1:]:
+        record = dict(zip(columns, (cell.strip() for cell in row), strict=True))
+        voter = record.get("voter_id", "") or str(len(voter_ids) + 1)
+        if voter in voter_lines:
+            raise PabulibError(
+                number,
+                _("voter %(voter)s is listed twice (first on line %(first)d)")
+                % {"voter": voter, "first": voter_lines[voter]},
+            )
+        voter_lines[voter] = number
+        ids = [v.strip() for v in record.get("vote", "").split(",") if v.strip()]
+        unknown = [v for v in ids if v not in projects]
+        if unknown:
+            raise PabulibError(number, _("vote for unknown project %(id)s") % {"id": unknown[0]})
+        if vote_type == "cumulative":
+            raw = [p.strip() for p in record.get("points", "").split(",") if p.strip()]
+            if len(raw) != len(ids):
+                raise PabulibError(number, _("votes and points do not match"))
+            points = [_whole(p, number, _("a number of points")) for p in raw]
+        else:
+            points = [1] * len(ids)
+        ballot: dict[str, int] = {}
+        for pid, given in zip(ids, points, strict=True):
+            if pid in ballot:
+                # The documented rule: a project listed twice in one vote counts once, at
+                # its first place (with its first points); the vote is counted, the line
+                # reported.
+                issues.append(
+                    ReadIssue(
+                        number,
+                        _(
+                            "voter %(voter)s lists project %(id)s twice: counted once, "
+                            "at its first place"
+                        )
+                        % {"voter": voter, "id": pid},
+                    )
                 )
-            if len(set(ids)) != len(ids):
-                raise PabulibError(number, _("a project appears twice in one vote"))
-            if vote_type == "cumulative":
-                raw = [p.strip() for p in record.get("points", "").split(",") if p.strip()]
-                if len(raw) != len(ids):
-                    raise PabulibError(number, _("votes and points do not match"))
-                try:
-                    points = [int(Decimal(p)) for p in raw]
-                except InvalidOperation:
-                    raise PabulibError(number, _("points are not whole numbers")) from None
-                ballot = dict(zip(ids, points, strict=True))
-            else:
-                ballot = dict.fromkeys(ids, 1)
-            ballots.append(ballot)
-            voter_ids.append(record.get("voter_id", str(len(voter_ids) + 1)))
-    return Election(
+                continue
+            ballot[pid] = given
+        _check_limits(ballot, declared, number, cumulative=vote_type == "cumulative")
+        ballots.append(ballot)
+        voter_ids.append(voter)
+
+    if not ballots:
+        raise PabulibError(section_lines["VOTES"], _("the VOTES section holds no vote"))
+    # What META declares is checked: a file cut short, or a section cut from it, is refused.
+    for key, found, section in (
+        ("num_projects", len(projects), "PROJECTS"),
+        ("num_votes", len(ballots), "VOTES"),
+    ):
+        if key in declared and declared[key] != found:
+            raise PabulibError(
+                meta_lines[key],
+                _(
+                    "META declares %(key)s = %(declared)d but the %(section)s section holds "
+                    "%(found)d (read up to line %(last)d): the file is truncated or damaged"
+                )
+                % {
+                    "key": key,
+                    "declared": declared[key],
+                    "section": section,
+                    "found": found,
+                    "last": last_line,
+                },
+            )
+    election = Election(
         budget=budget,
         projects=projects,
         ballots=ballots,
         vote_type=vote_type,
         meta=meta,
         voter_ids=voter_ids,
+        issues=issues,
     )
+    _check_project_totals(election, project_lines)
+    return election
+
+
+def _check_limits(
+    ballot: dict[str, int], declared: dict[str, int], line: int, *, cumulative: bool
+) -> None:
+    """The limits META declares for one vote (every real file checked keeps them: a vote
+    outside them is damage, or a ballot the city should not have counted)."""
+    checks = [
+        (
+            "max_length",
+            len(ballot),
+            _("a vote lists %(n)d project(s), more than %(key)s (%(limit)d)"),
+            1,
+        ),
+        (
+            "min_length",
+            len(ballot),
+            _("a vote lists %(n)d project(s), fewer than %(key)s (%(limit)d)"),
+            -1,
+        ),
+    ]
+    if cumulative:
+        most = max(ballot.values(), default=0)
+        total = sum(ballot.values())
+        checks += [
+            (
+                "max_points",
+                most,
+                _("a vote gives %(n)d point(s) to one project, more than %(key)s (%(limit)d)"),
+                1,
+            ),
+            (
+                "max_sum_points",
+                total,
+                _("a vote gives %(n)d point(s) in all, more than %(key)s (%(limit)d)"),
+                1,
+            ),
+            (
+                "min_sum_points",
+                total,
+                _("a vote gives %(n)d point(s) in all, fewer than %(key)s (%(limit)d)"),
+                -1,
+            ),
+        ]
+    for key, value, message, direction in checks:
+        limit = declared.get(key)
+        if limit is not None and (value - limit) * direction > 0:
+            raise PabulibError(line, message % {"n": value, "key": key, "limit": limit})
+
+
+def _unique_columns(columns: list[str], line: int) -> None:
+    repeated = sorted({c for c in columns if columns.count(c) > 1})
+    if repeated:
+        raise PabulibError(line, _("column %(name)s appears twice") % {"name": repeated[0]})
+
+
+def _check_project_totals(election: Election, project_lines: dict[str, int]) -> None:
+    """Where PROJECTS gives each project's `votes` (approvals) or `score` (points), compare
+    them with what the ballots give; a difference is reported, not fatal (a city may have
+    counted votes that the file does not hold). `votes` may also hold the points: Palabre's
+    own exports of cumulative and ranked budgets wrote them there."""
+    approvals: dict[str, int] = dict.fromkeys(election.projects, 0)
+    for ballot in election.ballots:
+        for pid in ballot:
+            approvals[pid] += 1
+    points = scores(election)
+    for pid, project in election.projects.items():
+        for column, found in (("votes", approvals[pid]), ("score", points[pid])):
+            value = project.extra.get(column, "").strip()
+            if not value:
+                continue
+            try:
+                said = Decimal(value)
+            except InvalidOperation:
+                continue  # not a number: a column of another meaning
+            if not said.is_finite() or said in (found, points[pid]):
+                continue
+            election.issues.append(
+                ReadIssue(
+                    project_lines[pid],
+                    _(
+                        "project %(id)s: the %(column)s column says %(said)s, "
+                        "the ballots give %(found)d"
+                    )
+                    % {"id": pid, "column": column, "said": value, "found": found},
+                )
+            )
+    election.issues.sort(key=lambda issue: issue.line or 0)
 
 
 def write_pb(election: Election) -> str:

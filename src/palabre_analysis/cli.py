@@ -176,7 +176,7 @@ def add_synthesize_parser(sub: argparse._SubParsersAction) -> None:
 def _count(value: str, option: str) -> int | str:
     if value == "auto":
         return value
-    if value.isdigit() and int(value) >= 1:
+    if value.isascii() and value.isdigit() and int(value) >= 1:
         return int(value)
     raise ReadError(_("{option} must be a positive number or auto.").format(option=option))
 
@@ -394,6 +394,12 @@ def run_budget(
     except OSError as error:
         err.write(f"{args.input}: {error.strerror}\n")
         return EXIT_BAD_INPUT
+    for issue in election.issues:  # counted by a documented rule: said, not fatal
+        err.write(
+            f"{args.input}: "
+            + _("line %(line)d: %(message)s") % {"line": issue.line, "message": issue.message}
+            + "\n"
+        )
     outcome = count(election, args.rule, threshold=args.threshold)
     for pid in outcome.selected:
         out.write(f"{pid}\n")

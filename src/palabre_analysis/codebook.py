@@ -17,6 +17,7 @@ those contributions and are used as extra examples of their category on the next
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,9 +52,11 @@ def load_codebook(path: str | Path) -> list[Category]:
     if path.suffix.lower() in {".yaml", ".yml"}:
         import yaml
 
+        from .readers.tabular import read_text
+
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as error:
+            data = yaml.safe_load(read_text(path))
+        except (yaml.YAMLError, RecursionError) as error:
             raise ReadError(_("Invalid YAML codebook ({error}).").format(error=error)) from error
         if isinstance(data, dict):
             data = data.get("categories", data.get("catégories", []))
@@ -78,13 +81,16 @@ def load_codebook(path: str | Path) -> list[Category]:
                 )
             )
     else:
-        from .readers.sniff import detect_delimiter, detect_encoding
+        from .readers.sniff import detect_delimiter
+        from .readers.tabular import read_text
 
-        encoding = detect_encoding(path)
-        with path.open(encoding=encoding, newline="") as handle:
-            sample = handle.read(4096)
-            handle.seek(0)
-            rows = list(csv.DictReader(handle, delimiter=detect_delimiter(sample)))
+        text = read_text(path)
+        try:
+            rows = list(
+                csv.DictReader(io.StringIO(text, newline=""), delimiter=detect_delimiter(text))
+            )
+        except csv.Error as error:
+            raise ReadError(_("Unreadable codebook ({error}).").format(error=error)) from None
         if rows and "name" not in rows[0]:
             raise ReadError(_("The codebook needs a 'name' column."), columns=list(rows[0].keys()))
         categories = [
@@ -114,28 +120,36 @@ def load_corrections(path: str | Path) -> dict[str, str]:
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook
 
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        names = workbook.sheetnames
-        sheet = workbook["Contributions"] if "Contributions" in names else workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        next(rows, None)  # header: the id comes first, the correction last
-        out = {}
-        for row in rows:
-            if row and row[0] is not None and row[-1] not in (None, ""):
-                out[str(row[0])] = str(row[-1]).strip()
-        workbook.close()
+        try:
+            workbook = load_workbook(path, read_only=True, data_only=True)
+            names = workbook.sheetnames
+            sheet = (
+                workbook["Contributions"] if "Contributions" in names else workbook.worksheets[0]
+            )
+            rows = sheet.iter_rows(values_only=True)
+            next(rows, None)  # header: the id comes first, the correction last
+            out = {}
+            for row in rows:
+                if row and row[0] is not None and row[-1] not in (None, ""):
+                    out[str(row[0])] = str(row[-1]).strip()
+            workbook.close()
+        except Exception as error:  # openpyxl (zipfile, XML parsers) raises many kinds
+            raise ReadError(
+                _("This is not a readable XLSX file ({error}).").format(error=error)
+            ) from error
         return out
-    from .readers.sniff import detect_delimiter, detect_encoding
+    from .readers.sniff import detect_delimiter
+    from .readers.tabular import read_text
 
-    encoding = detect_encoding(path)
-    with path.open(encoding=encoding, newline="") as handle:
-        sample = handle.read(4096)
-        handle.seek(0)
-        reader = csv.reader(handle, delimiter=detect_delimiter(sample))
+    text = read_text(path)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(text))
         next(reader, None)  # header: id, category
         return {
             row[0].strip(): row[1].strip() for row in reader if len(row) >= 2 and row[1].strip()
         }
+    except csv.Error as error:
+        raise ReadError(_("Unreadable corrections file ({error}).").format(error=error)) from None
 
 
 class CodebookClassifier:

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import math
 from collections import Counter
@@ -28,13 +29,22 @@ def load_labels(path: str | Path) -> dict[str, str]:
     path = Path(path)
     if not path.is_file():
         raise ReadError(_("No such file: {path}.").format(path=path))
-    with path.open(encoding="utf-8", newline="") as handle:
-        lines = [line for line in handle if line.strip() and not line.startswith("#")]
+    from .readers.tabular import read_text
+
+    text = read_text(path)
+    lines = [
+        line for line in io.StringIO(text, newline="") if line.strip() and not line.startswith("#")
+    ]
     reader = csv.DictReader(lines)
     columns = reader.fieldnames or []
     if not {"id", "label"} <= set(columns):
         raise ReadError(_("The labels file needs 'id' and 'label' columns."), columns=list(columns))
-    return {row["id"].strip(): row["label"].strip() for row in reader if row.get("label")}
+    try:
+        return {
+            (row["id"] or "").strip(): row["label"].strip() for row in reader if row.get("label")
+        }
+    except csv.Error as error:
+        raise ReadError(_("Unreadable labels file ({error}).").format(error=error)) from None
 
 
 def top_topic_of(result: Mapping[str, Any]) -> dict[str, str]:

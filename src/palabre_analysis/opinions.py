@@ -25,8 +25,9 @@ Everything is sparse: 100,000 participants × 10,000 statements fit in memory.
 
 from __future__ import annotations
 
-import csv
+import math
 import warnings
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from .i18n import _
+from .readers.csvrows import file_records
 
 SCHEMA_VERSION = 1
 Z_90 = 1.2816  # one-sided 90 %
@@ -80,7 +82,7 @@ def _latest(records: list[tuple[float, str, str, int]]) -> list[tuple[str, str, 
 def _vote(value: str, where: str) -> int:
     try:
         vote = int(float(value))
-    except ValueError:
+    except (ValueError, OverflowError):  # "oui", "nan", "1e999"
         raise OpinionInputError(
             _("%(where)s: the vote %(value)r is not a number")
             % {
@@ -112,34 +114,81 @@ def _build(triples: list[tuple[str, str, int]], **extra: Any) -> Votes:
 
 
 def _natural(value: str) -> tuple[int, Any]:
-    return (0, int(value)) if value.isdigit() else (1, value)
+    # numeric ids in numeric order (ASCII digits of sane length: int() refuses "²" or
+    # 5,000 digits)
+    if value.isascii() and value.isdigit() and len(value) <= 100:
+        return (0, int(value))
+    return (1, value)
+
+
+def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """The file's records, header first; any problem is an OpinionInputError with its line."""
+
+    def fail(line: int, problem: str) -> OpinionInputError:
+        return OpinionInputError(
+            _("%(where)s: %(problem)s") % {"where": f"{path.name}:{line}", "problem": problem}
+        )
+
+    return file_records(path, fail)
+
+
+def _timestamp(value: str, where: str) -> float:
+    try:
+        when = float(value)
+    except ValueError:
+        when = math.nan
+    if not math.isfinite(when):
+        raise OpinionInputError(
+            _("%(where)s: the timestamp %(value)r is not a number")
+            % {"where": where, "value": value}
+        )
+    return when
+
+
+def _columns(path: Path, header: list[str] | None, needed: Sequence[str]) -> dict[str, int]:
+    """Column name → index (the last one of a repeated name, as csv.DictReader does)."""
+    columns = {name.strip().lower(): i for i, name in enumerate(header or [])}
+    if header is None or not set(needed) <= set(columns):
+        raise OpinionInputError(
+            _("%(file)s: the columns %(columns)s are needed")
+            % {"file": path.name, "columns": ", ".join(needed)}
+        )
+    return columns
 
 
 def read_votes(path: str | Path) -> Votes:
-    """Votes from a Pol.is export folder or a `participant,statement,vote` CSV."""
+    """Votes from a Pol.is export folder or a `participant,statement,vote` CSV. A file that
+    cannot be read whole (bytes that are not UTF-8, an unclosed quote, a short row, a vote
+    or timestamp that is not a number) raises OpinionInputError with its line."""
     path = Path(path)
     if path.is_dir():
         return _read_polis(path)
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        columns = {c.strip().lower(): c for c in reader.fieldnames or []}
-        needed = {"participant", "statement", "vote"}
-        if not needed <= set(columns):
+    rows = _rows(path)
+    header = next(rows, (0, None))[1]
+    columns = {name.strip().lower(): i for i, name in enumerate(header or [])}
+    if not {"participant", "statement", "vote"} <= set(columns):
+        raise OpinionInputError(
+            _("%(file)s: the columns participant, statement and vote are needed")
+            % {"file": path.name}
+        )
+    records = []
+    for line, cells in rows:
+        where = f"{path.name}:{line}"
+        when_text = cells[columns["timestamp"]].strip() if "timestamp" in columns else ""
+        participant = cells[columns["participant"]].strip()
+        statement = cells[columns["statement"]].strip()
+        if not participant or not statement:
             raise OpinionInputError(
-                _("%(file)s: the columns participant, statement and vote are needed")
-                % {"file": path.name}
+                _("%(where)s: a vote needs a participant and a statement") % {"where": where}
             )
-        records = []
-        for line, row in enumerate(reader, start=2):
-            when = row.get(columns.get("timestamp", ""), "") or line
-            records.append(
-                (
-                    float(when),
-                    row[columns["participant"]].strip(),
-                    row[columns["statement"]].strip(),
-                    _vote(row[columns["vote"]], f"{path.name}:{line}"),
-                )
+        records.append(
+            (
+                _timestamp(when_text, where) if when_text else float(line),
+                participant,
+                statement,
+                _vote(cells[columns["vote"]], where),
             )
+        )
     if not records:
         raise OpinionInputError(_("%(file)s holds no vote") % {"file": path.name})
     return _build(_latest(records))
@@ -149,39 +198,42 @@ def _read_polis(folder: Path) -> Votes:
     texts: dict[str, str] = {}
     comments = folder / "comments.csv"
     if comments.exists():
-        with comments.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                if row.get("moderated", "0").strip() != "-1":
-                    texts[row["comment-id"]] = row.get("comment-body", "")
+        rows = _rows(comments)
+        columns = _columns(comments, next(rows, (0, None))[1], ("comment-id", "comment-body"))
+        for _line, cells in rows:
+            moderated = cells[columns["moderated"]] if "moderated" in columns else "0"
+            if moderated.strip() != "-1":
+                texts[cells[columns["comment-id"]]] = cells[columns["comment-body"]]
     groups: dict[str, str] = {}
     wide = folder / "participants-votes.csv"
     triples: list[tuple[str, str, int]] = []
     if wide.exists():
-        with wide.open(encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader)
-            statement_columns = [(i, c) for i, c in enumerate(header) if c.strip().isdigit()]
-            for line, cells in enumerate(reader, start=2):
-                participant = cells[0]
-                if len(cells) > 1 and cells[1].strip():
-                    groups[participant] = cells[1].strip()
-                for i, statement in statement_columns:
-                    if i < len(cells) and cells[i].strip():
-                        triples.append(
-                            (participant, statement, _vote(cells[i], f"{wide.name}:{line}"))
-                        )
+        rows = _rows(wide)
+        header = next(rows, (0, None))[1] or []
+        statement_columns = [(i, c) for i, c in enumerate(header) if c.strip().isdigit()]
+        for line, cells in rows:
+            participant = cells[0]
+            if len(cells) > 1 and cells[1].strip():
+                groups[participant] = cells[1].strip()
+            for i, statement in statement_columns:
+                if i < len(cells) and cells[i].strip():
+                    triples.append((participant, statement, _vote(cells[i], f"{wide.name}:{line}")))
     votes_file = folder / "votes.csv"
     if votes_file.exists() and not triples:
-        with votes_file.open(encoding="utf-8", newline="") as handle:
-            records = [
+        rows = _rows(votes_file)
+        needed = ("timestamp", "voter-id", "comment-id", "vote")
+        columns = _columns(votes_file, next(rows, (0, None))[1], needed)
+        records = []
+        for line, cells in rows:
+            where = f"{votes_file.name}:{line}"
+            records.append(
                 (
-                    float(row["timestamp"]),
-                    row["voter-id"],
-                    row["comment-id"],
-                    _vote(row["vote"], f"{votes_file.name}:{line}"),
+                    _timestamp(cells[columns["timestamp"]], where),
+                    cells[columns["voter-id"]],
+                    cells[columns["comment-id"]],
+                    _vote(cells[columns["vote"]], where),
                 )
-                for line, row in enumerate(csv.DictReader(handle), start=2)
-            ]
+            )
         triples = _latest(records)
     if not triples:
         raise OpinionInputError(

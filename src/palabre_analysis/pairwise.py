@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from .i18n import _
+from .readers.csvrows import file_records
 
 SCHEMA_VERSION = 1
 
@@ -51,26 +52,39 @@ class PairwiseInputError(ValueError):
 def read_comparisons(path: str | Path) -> tuple[list[Comparison], int]:
     """A CSV with `winner,loser` columns and optional `segment` and `undecided` (1 when the
     participant could not decide: the row is counted, not scored). Returns (comparisons,
-    number of undecided answers)."""
+    number of undecided answers). A file that cannot be read whole (bytes that are not
+    UTF-8, an unclosed quote, a short row…) raises PairwiseInputError with its line."""
+    path = Path(path)
+
+    def fail(line: int, problem: str) -> PairwiseInputError:
+        return PairwiseInputError(
+            _("line %(line)d: %(problem)s") % {"line": line, "problem": problem}
+        )
+
     comparisons: list[Comparison] = []
     undecided = 0
-    with Path(path).open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames or not {"winner", "loser"} <= set(reader.fieldnames):
+    rows = file_records(path, fail)
+    header = next(rows, (0, None))[1]
+    columns = {name: i for i, name in enumerate(header or [])}
+    if not {"winner", "loser"} <= set(columns):
+        raise PairwiseInputError(
+            _("%(file)s: the first line must name the winner and loser columns")
+            % {"file": path.name}
+        )
+
+    def cell(cells: list[str], name: str) -> str:
+        return cells[columns[name]].strip() if name in columns else ""
+
+    for line, cells in rows:
+        if cell(cells, "undecided") in {"1", "true", "oui", "yes"}:
+            undecided += 1
+            continue
+        winner, loser = cell(cells, "winner"), cell(cells, "loser")
+        if not winner or not loser or winner == loser:
             raise PairwiseInputError(
-                _("%(file)s: the first line must name the winner and loser columns")
-                % {"file": Path(path).name}
+                _("line %(line)d: a comparison needs two different items") % {"line": line}
             )
-        for line, row in enumerate(reader, start=2):
-            if (row.get("undecided") or "").strip() in {"1", "true", "oui", "yes"}:
-                undecided += 1
-                continue
-            winner, loser = (row.get("winner") or "").strip(), (row.get("loser") or "").strip()
-            if not winner or not loser or winner == loser:
-                raise PairwiseInputError(
-                    _("line %(line)d: a comparison needs two different items") % {"line": line}
-                )
-            comparisons.append(Comparison(winner, loser, (row.get("segment") or "").strip()))
+        comparisons.append(Comparison(winner, loser, cell(cells, "segment")))
     return comparisons, undecided
 
 

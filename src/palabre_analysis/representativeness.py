@@ -80,6 +80,17 @@ def read_insee(path: str | Path, code: str | None = None) -> dict[str, dict[str,
     `P21_POP0014`, `P21_POP75P`, `P21_POPH`, `P21_POPF`). `code` picks the commune (or
     EPCI…) row; without it the file must hold one row. The latest census year present is
     used. Raises PopulationError with the line when the table does not fit."""
+    try:
+        return _read_insee(path, code)
+    except UnicodeDecodeError:
+        raise PopulationError(_("%(file)s: not UTF-8 text") % {"file": Path(path).name}) from None
+    except csv.Error as error:
+        raise PopulationError(
+            _("%(file)s: unreadable CSV (%(error)s)") % {"file": Path(path).name, "error": error}
+        ) from None
+
+
+def _read_insee(path: str | Path, code: str | None) -> dict[str, dict[str, float]]:
     with Path(path).open(encoding="utf-8-sig", newline="") as handle:
         sample = handle.read(4096)
         handle.seek(0)

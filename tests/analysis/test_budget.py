@@ -116,9 +116,28 @@ def test_malformed_files_say_which_line():
     with pytest.raises(PabulibError):
         election(SMALL.replace("budget;100\n", ""))
     with pytest.raises(PabulibError):
-        election(SMALL.replace("4;b,c", "4;b,b"))
-    with pytest.raises(PabulibError):
         election("PROJECTS\nproject_id;cost\n")
+
+
+def test_a_project_listed_twice_in_one_vote_counts_once_and_the_line_is_reported():
+    e = election(SMALL.replace("4;b,c", "4;b,c,b"))
+    assert e.ballots[3] == {"b": 1, "c": 1} and len(e.ballots) == 6
+    assert [(issue.line, "b" in issue.message) for issue in e.issues] == [(20, True)]
+    assert greedy(e).selected == greedy(election()).selected
+    # ordinal: the first place counts, the later mention is dropped
+    ranked = SMALL.replace("vote_type;approval", "vote_type;ordinal").replace("1;a,c", "1;c,a,c")
+    assert list(election(ranked).weights()[0].items()) == [("c", 2), ("a", 1)]
+    # cumulative: the first points count
+    cumulative = (
+        SMALL.replace("vote_type;approval", "vote_type;cumulative")
+        .replace("voter_id;vote", "voter_id;vote;points")
+        .replace("1;a,c\n", "1;a,c,a;2,1,5\n")
+    )
+    lines = cumulative.splitlines()
+    for i, line in enumerate(lines):
+        if line[:2] in {"2;", "3;", "4;", "5;", "6;"}:
+            lines[i] = line + ";" + ",".join(["1"] * (line.count(",") + 1))
+    assert election("\n".join(lines) + "\n").ballots[0] == {"a": 2, "c": 1}
 
 
 def test_cli_prints_and_writes_the_contract(tmp_path, capsys):
@@ -217,3 +236,179 @@ def test_the_floating_point_run_equals_the_exact_run_or_steps_aside(ties):
     # ties between unconstrained projects are settled exactly (1 / total weight, then id);
     # other close calls step aside to the exact run
     assert answered > fell_back
+
+
+# --- damaged files: refused with their line, never counted as if valid ------------------------
+
+
+def _cut_votes(text: str, keep: int) -> str:
+    """`text` cut after its `keep`-th vote, as a download stopped half-way leaves it."""
+    head, votes = text.split("VOTES\n")
+    return head + "VOTES\n" + "".join(votes.splitlines(keepends=True)[: keep + 1])
+
+
+def test_a_truncated_file_is_refused_against_its_declared_num_votes():
+    with pytest.raises(PabulibError) as error:
+        election(_cut_votes(SMALL, 2))
+    assert error.value.line == 5  # the META line that declares num_votes
+    assert "num_votes" in str(error.value) and "6" in str(error.value)
+    assert "2" in str(error.value)
+
+
+def test_declared_num_projects_is_checked():
+    with pytest.raises(PabulibError) as error:
+        election(SMALL.replace("num_projects;4", "num_projects;5"))
+    assert error.value.line == 4 and "num_projects" in str(error.value)
+
+
+def test_a_missing_or_empty_votes_section_is_refused():
+    without = SMALL.split("VOTES\n")[0]
+    with pytest.raises(PabulibError) as error:
+        election(without)
+    assert "VOTES" in str(error.value)
+    undeclared = SMALL.replace("num_votes;6\n", "")
+    with pytest.raises(PabulibError) as error:
+        election(_cut_votes(undeclared, 0))
+    assert "VOTES" in str(error.value)
+    with pytest.raises(PabulibError):
+        election(undeclared.split("VOTES\n")[0] + "VOTES\n")
+
+
+def test_non_utf8_bytes_are_refused_with_their_line(tmp_path):
+    path = tmp_path / "latin.pb"
+    path.write_bytes(SMALL.replace("Fontaine", "Fontaine\xe9").encode("latin-1"))
+    with pytest.raises(PabulibError) as error:
+        read_pb(path)
+    assert error.value.line == 14 and "0xe9" in str(error.value)
+
+
+def test_an_unclosed_quote_is_refused_with_its_line():
+    with pytest.raises(PabulibError) as error:  # swallows the VOTES section
+        election(SMALL.replace('"Bancs; tables";1', '"Bancs; tables;1'))
+    assert error.value.line == 13 and "13" in str(error.value)
+    with pytest.raises(PabulibError) as error:  # never closed
+        election(SMALL.replace("6;b,d", '6;"b,d'))
+    assert error.value.line == 22
+    with pytest.raises(PabulibError) as error:  # a vote running over two lines
+        election(SMALL.replace("5;b", '5;"b').replace("6;b,d", '6;b,d"'))
+    assert error.value.line == 21
+
+
+def test_rows_of_another_width_repeated_voters_and_sections_are_refused():
+    with pytest.raises(PabulibError) as error:
+        election(SMALL.replace("5;b\n", "5;b;extra\n"))
+    assert error.value.line == 21
+    with pytest.raises(PabulibError) as error:
+        election(SMALL.replace("5;b\n", "5;b\n5;b\n").replace("num_votes;6", "num_votes;7"))
+    assert error.value.line == 22 and "5" in str(error.value)
+    with pytest.raises(PabulibError) as error:
+        election(SMALL + "VOTES\nvoter_id;vote\n7;a\n")
+    assert error.value.line == 23
+    with pytest.raises(PabulibError) as error:
+        election(SMALL.replace("budget;100", "budget;100\nbudget;200"))
+    assert error.value.line == 7
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("budget;100", "budget;inf"),
+        ("budget;100", "budget;1e999999999"),
+        ("budget;100", "budget;NaN"),
+        ("num_votes;6", "num_votes;six"),
+        ("a;60.0;Parc", "a;-Infinity;Parc"),
+    ],
+)
+def test_garbled_numbers_are_errors_not_crashes(old, new):
+    with pytest.raises(PabulibError):
+        election(SMALL.replace(old, new))
+
+
+def test_garbled_points_and_rankings_are_errors_not_crashes():
+    cumulative = (
+        SMALL.replace("vote_type;approval", "vote_type;cumulative")
+        .replace("voter_id;vote", "voter_id;vote;points")
+        .replace("num_votes;6", "num_votes;1")
+    )
+    cumulative = _cut_votes(cumulative, 1).replace("1;a,c\n", "1;a,c;{}\n")
+    assert election(cumulative.format("3,2")).ballots == [{"a": 3, "c": 2}]
+    for points in ("nan,1", "inf,1", "1.5,1", "-1,2", "1"):
+        with pytest.raises(PabulibError) as error:
+            election(cumulative.format(points))
+        assert error.value.line == 17
+    ordinal = SMALL.replace("vote_type;approval", "vote_type;ordinal\nmax_length;1")
+    with pytest.raises(PabulibError) as error:
+        election(ordinal)  # the first vote ranks two projects
+    assert error.value.line == 18
+    with pytest.raises(PabulibError):
+        election(SMALL.replace("vote_type;approval", "vote_type;ordinal\nmax_length;x"))
+
+
+def test_the_limits_meta_declares_for_a_vote_are_checked():
+    for meta, line in (("min_length;2", 19), ("max_length;1", 18)):
+        with pytest.raises(PabulibError) as error:
+            election(SMALL.replace("vote_type;approval", f"vote_type;approval\n{meta}"))
+        assert error.value.line == line and meta.split(";")[0] in str(error.value)
+    cumulative = (
+        SMALL.replace("vote_type;approval", "vote_type;cumulative\nmax_points;3\nmax_sum_points;4")
+        .replace("voter_id;vote", "voter_id;vote;points")
+        .replace("num_votes;6", "num_votes;1")
+    )
+    cumulative = _cut_votes(cumulative, 1).replace("1;a,c\n", "1;a,c;{}\n")
+    assert election(cumulative.format("3,1")).ballots == [{"a": 3, "c": 1}]
+    for points, key in (("4,1", "max_points"), ("3,2", "max_sum_points")):
+        with pytest.raises(PabulibError, match=key):
+            election(cumulative.format(points))
+
+
+def test_project_totals_that_differ_from_the_ballots_are_reported():
+    text = SMALL.replace("project_id;cost;name;selected", "project_id;cost;name;selected;votes")
+    declared = {"a": "3", "b": "3", "c": "2", "d": "2"}  # what the ballots give
+    lines = [
+        line + ";" + declared[line[0]] if line[:2] in {"a;", "b;", "c;", "d;"} else line
+        for line in text.splitlines()
+    ]
+    good = "\n".join(lines) + "\n"
+    assert election(good).issues == []
+    damaged = election(good.replace("3;a,d", "3;b,d"))  # a vote changed in transit
+    # a has 2 approvals left where 3 are declared, b has 4
+    assert [
+        (i.line, i.message.split(":")[0].strip()[-1], i.message[-1]) for i in damaged.issues
+    ] == [
+        (11, "a", "2"),
+        (12, "b", "4"),
+    ]
+
+
+def test_cli_refuses_damaged_files_with_exit_code_2(tmp_path, capsys):
+    from palabre.cli import main
+
+    cases = {
+        "truncated.pb": _cut_votes(SMALL, 2).encode(),
+        "no-votes.pb": SMALL.split("VOTES\n")[0].encode(),
+        "latin.pb": SMALL.replace("Fontaine", "Fontaine\xe9").encode("latin-1"),
+        "quote.pb": SMALL.replace("6;b,d", '6;"b,d').encode(),
+    }
+    for name, content in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        assert main(["budget", str(path)]) == 2, name
+        captured = capsys.readouterr()
+        assert captured.out == "" and f"{name}: " in captured.err, name
+    twice = tmp_path / "twice.pb"
+    twice.write_text(SMALL.replace("4;b,c", "4;b,c,b"), encoding="utf-8")
+    assert main(["budget", str(twice)]) == 0
+    captured = capsys.readouterr()
+    assert "a\nc\n" in captured.out and "20" in captured.err and "b" in captured.err
+
+
+@pytest.mark.shared_data
+def test_a_real_file_cut_to_a_third_of_its_votes_is_refused(shared_data, tmp_path):
+    """The finding: Assen's file cut after 7 of its 84 votes used to count, exit 0."""
+    text = (shared_data / "pabulib" / "Netherlands_Assen_2024.pb").read_text(encoding="utf-8")
+    path = tmp_path / "assen.pb"
+    path.write_text(_cut_votes(text, 7), encoding="utf-8")
+    with pytest.raises(PabulibError) as error:
+        read_pb(path)
+    assert "84" in str(error.value) and "7" in str(error.value)
+    assert all(read_pb(p).issues == [] for p in sorted((shared_data / "pabulib").glob("*.pb")))

@@ -126,3 +126,38 @@ def test_every_shared_polis_conversation(shared_data):
             aris.append(report["agreement_with_reference"]["ari"])
     assert mapped >= 13 and len(aris) >= 8
     assert sum(aris) / len(aris) > 0.4
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        (b"participant,statement,vote,timestamp\na,1,1,5\nb,1,1,hier\n", 3),  # ValueError
+        (b"participant,statement,vote,timestamp\na,1,1,5\nb,1,1,nan\n", 3),
+        (b"participant,statement,vote\na,1,1\nb,1\n", 3),  # AttributeError on None
+        (b"participant,statement,vote\na,1,1\nb\xff,1,1\n", 3),  # UnicodeDecodeError
+        (b'participant,statement,vote\na,"1,1\nb,1,1\nc,2,-1\n', 2),  # swallowed lines
+        (b"participant,statement,vote\na,1,1\n,1,1\n", 3),  # a vote by nobody
+    ],
+)
+def test_damaged_vote_files_are_clear_errors_with_their_line(tmp_path, content, line):
+    path = tmp_path / "v.csv"
+    path.write_bytes(content)
+    with pytest.raises(OpinionInputError, match=rf"v\.csv:{line}"):
+        read_votes(path)
+
+
+def test_damaged_polis_exports_are_clear_errors(tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "votes.csv").write_bytes(
+        b"timestamp,datetime,comment-id,voter-id,vote\n1,x,0,0,1\nquand,x,0,1,1\n"
+    )
+    with pytest.raises(OpinionInputError, match=r"votes\.csv:3"):
+        read_votes(folder)
+    (folder / "votes.csv").write_bytes(b"when,comment-id,voter-id,vote\n1,0,0,1\n")
+    with pytest.raises(OpinionInputError, match=r"votes\.csv"):
+        read_votes(folder)
+    (folder / "participants-votes.csv").write_bytes(b"")
+    (folder / "comments.csv").write_bytes(b"comment-body\nsans identifiant\n")
+    with pytest.raises(OpinionInputError, match=r"comments\.csv"):
+        read_votes(folder)

@@ -109,3 +109,19 @@ def test_cli_reads_a_csv_and_writes_json_or_csv(tmp_path, capsys):
     assert main(["pairwise", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "line 2" in err or "ligne 2" in err
+
+
+def test_damaged_comparison_files_are_clear_errors_with_their_line(tmp_path):
+    import pytest
+
+    from palabre_analysis.pairwise import PairwiseInputError, read_comparisons
+
+    path = tmp_path / "p.csv"
+    for content, line in (
+        (b"winner,loser\nbanc,arbre\nf\xe9e,arbre\n", 3),  # UnicodeDecodeError
+        (b'winner,loser\nbanc,"arbre\nfontaine,arbre\nbanc,fontaine\n', 2),  # swallowed
+        (b"winner,loser,segment\nbanc,arbre,Port\nbanc\n", 3),
+    ):
+        path.write_bytes(content)
+        with pytest.raises(PairwiseInputError, match=rf"\b{line}\b"):
+            read_comparisons(path)

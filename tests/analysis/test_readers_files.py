@@ -142,3 +142,136 @@ def test_decidim_new_column_style(tmp_path):
         contribution.segments["theme"] == "Cadre de vie"
         and contribution.segments["date"] == "2024-05-02"
     )
+
+
+# --- damaged files: every problem reported with its line, the rest read, no traceback --------
+
+
+def test_an_unclosed_quote_is_reported_and_the_lines_it_swallowed_are_read(tmp_path):
+    # csv alone merged lines 2 to 4 into one contribution, silently
+    path = write(
+        tmp_path,
+        "q.csv",
+        'id,texte,quartier\n1,"Plus de bancs,Gare\n2,Des arbres,Port\n'
+        '3,"Une fontaine",Centre\n4,Un banc,Nord\n',
+    )
+    corpus = read(path, segment_columns=["quartier"])
+    assert [(c.id, c.text, c.line) for c in corpus.contributions] == [
+        ("2", "Des arbres", 3),
+        ("3", "Une fontaine", 4),
+        ("4", "Un banc", 5),
+    ]
+    assert [i.line for i in corpus.issues] == [2]
+    # up to the end of the file, or never closed on the last line
+    corpus = read(write(tmp_path, "r.csv", 'id,texte\n1,ok\n2,"jamais fermé\n3,perdu\n'))
+    assert [(c.id, c.line) for c in corpus.contributions] == [("1", 2), ("3", 4)]
+    assert [i.line for i in corpus.issues] == [3]
+    corpus = read(write(tmp_path, "s.csv", 'id,texte\n1,ok\n2,"jamais fermé'))
+    assert [c.id for c in corpus.contributions] == ["1"] and [i.line for i in corpus.issues] == [3]
+    # a well-formed multi-line value is still one value
+    corpus = read(write(tmp_path, "t.csv", 'id,texte\n1,"deux\nlignes"\n2,fin\n'))
+    assert [c.text for c in corpus.contributions] == ["deux\nlignes", "fin"] and not corpus.issues
+
+
+def test_bytes_that_do_not_decode_are_reported_with_their_line(tmp_path):
+    # A UTF-8 export with one damaged byte: read as UTF-8 (not as Windows-1252, which
+    # turned every accent into mojibake without a word), the damaged row reported.
+    content = "id,texte\n1,Café\n2,abîmé\n3,Éole\n".encode().replace("î".encode(), b"\xff")
+    corpus = read(write(tmp_path, "u.csv", content))
+    assert corpus.encoding == "utf-8"
+    assert [c.text for c in corpus.contributions] == ["Café", "Éole"]
+    assert [i.line for i in corpus.issues] == [3] and "UTF-8" in corpus.issues[0].message
+    # Windows-1252 leaves five bytes undefined: used to be a UnicodeDecodeError
+    content = "id;texte\n1;Métro\n2;a\x81b\n3;Accès\n".encode("latin-1")
+    corpus = read(write(tmp_path, "w.csv", content))
+    assert corpus.encoding == "cp1252"
+    assert [c.text for c in corpus.contributions] == ["Métro", "Accès"]
+    assert [i.line for i in corpus.issues] == [3]
+    lines = b'{"id": 1, "text": "un"}\n{"id": 2, "text": "d\x81eux"}\n{"id": 3, "text": "trois"}\n'
+    corpus = read(write(tmp_path, "l.jsonl", lines))
+    assert [c.id for c in corpus.contributions] == ["1", "3"] and [
+        i.line for i in corpus.issues
+    ] == [2]
+    with pytest.raises(ReadError) as excinfo:
+        read(
+            write(
+                tmp_path,
+                "b.json",
+                '[{"id": 1,\n "text": "café crème ÿ"}]'.encode().replace(b"\xc3\xbf", b"\xff"),
+            )
+        )
+    assert "2" in str(excinfo.value)
+
+
+def test_deeply_nested_or_oversized_json_is_a_clear_error(tmp_path):
+    with pytest.raises(ReadError) as excinfo:  # used to be a RecursionError
+        read(write(tmp_path, "deep.json", "[" * 100_000))
+    assert "500" in str(excinfo.value)
+    with pytest.raises(ReadError):
+        read(write(tmp_path, "big.json", '[{"id": ' + "9" * 5000 + ', "text": "x"}]'))
+    lines = '{"id": 1, "text": "un"}\n' + "[" * 100_000 + '\n{"id": 3, "text": "trois"}\n'
+    corpus = read(write(tmp_path, "deep.jsonl", lines))
+    assert [c.id for c in corpus.contributions] == ["1", "3"] and [
+        i.line for i in corpus.issues
+    ] == [2]
+
+
+def test_a_damaged_xlsx_is_a_clear_error(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["id", "text"])
+    for i in range(200):
+        workbook.active.append([i, f"Contribution {i}"])
+    path = tmp_path / "ok.xlsx"
+    workbook.save(path)
+    data = path.read_bytes()
+    for cut in (len(data) // 3, len(data) - 30):
+        with pytest.raises(ReadError):
+            read(write(tmp_path, "cut.xlsx", data[:cut]))
+
+
+def test_the_cli_reports_damaged_files_with_exit_code_2(tmp_path, capsys):
+    from palabre.cli import main
+
+    assert main(["inspect", str(write(tmp_path, "deep.json", "[" * 100_000))]) == 2
+    assert "500" in capsys.readouterr().err
+    content = 'id,texte\n1,"ouvert\n2,deux\n3,trois\n'
+    assert main(["inspect", str(write(tmp_path, "q.csv", content)), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["n_input"] == 2 and [i["line"] for i in report["issues"]] == [2]
+
+
+def test_the_other_importers_refuse_damaged_files_with_their_own_error(tmp_path):
+    """Codebooks, corrections, labels, evaluation records and INSEE tables: bytes that are
+    not text, deep JSON, a broken workbook give the importer's error, not a traceback."""
+    from palabre_analysis.barometer import RecordError, read_records
+    from palabre_analysis.codebook import load_codebook, load_corrections
+    from palabre_analysis.evaluation import load_labels
+    from palabre_analysis.representativeness import PopulationError, read_insee
+
+    # UTF-8 (its accents well formed) with one damaged byte on line 4
+    damaged = "name,description\nVoirie,Rénovées, élargies\nÉcole,Cantine\nSport,x\n".encode()
+    damaged = damaged.replace(b",x\n", b",\xff\n")
+    for loader, name in (
+        (load_codebook, "codebook.csv"),
+        (load_codebook, "codebook.yaml"),
+        (load_corrections, "corrections.csv"),
+        (load_labels, "labels.csv"),
+    ):
+        with pytest.raises(ReadError, match="4"):
+            loader(write(tmp_path, name, damaged))
+    with pytest.raises(ReadError):
+        load_corrections(write(tmp_path, "corrections.xlsx", b"PK\x03\x04 not a workbook"))
+    with pytest.raises(ReadError):
+        load_codebook(write(tmp_path, "deep.yaml", "[" * 100_000))
+    for content in (
+        b"\xff{}",
+        b"[" * 100_000,
+        b'{"kind": "x", "schema_version": "1.0", '
+        b'"record_id": 1, "organisation": [], "process": {}, "metrics": {}}',
+    ):
+        with pytest.raises(RecordError):
+            read_records([write(tmp_path, "record.json", content)])
+    with pytest.raises(PopulationError):
+        read_insee(write(tmp_path, "insee.csv", b"CODGEO;P21_POPH\n\xff;12\n"))

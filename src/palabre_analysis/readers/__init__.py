@@ -27,11 +27,38 @@ def read(
     `format="auto"` recognises the exports of Grand Débat, Decidim, CONSUL, Cap Collectif and
     Pol.is from their columns, unless a text column is given; otherwise the file is read as a
     generic table. Rows that cannot be read are listed in `Corpus.issues` with their line
-    numbers; the others are read. Raises `ReadError` when the file as a whole cannot be used.
+    numbers (an unclosed quote, bytes that are not text in the file's encoding, a JSON Lines
+    line that is not JSON…); the others are read. Raises `ReadError` when the file as a
+    whole cannot be used, and nothing else whatever the file holds (checked on thousands of
+    mutated files by tests/analysis/test_readers_properties.py).
     """
     path = Path(path)
     if not path.is_file():
         raise ReadError(_("No such file: {path}.").format(path=path))
+    try:
+        return _read(
+            path,
+            text_column=text_column,
+            id_column=id_column,
+            title_column=title_column,
+            segment_columns=segment_columns,
+            format=format,
+        )
+    except OSError as error:
+        raise ReadError(
+            _("Cannot read {path}: {error}.").format(path=path, error=error.strerror or error)
+        ) from error
+
+
+def _read(
+    path: Path,
+    *,
+    text_column: str | None,
+    id_column: str | None,
+    title_column: str | None,
+    segment_columns: Sequence[str],
+    format: str,
+) -> Corpus:
     table = open_table(path)
     fmt = None
     if format == "auto" and text_column is None:

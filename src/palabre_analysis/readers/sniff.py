@@ -10,23 +10,60 @@ SAMPLE_BYTES = 1 << 20
 
 
 def detect_encoding(path: Path) -> str:
-    """BOM first; then UTF-8 if the whole file decodes; else Windows-1252 (a superset of the
-    printable ISO-8859-1 that old French and Spanish exports use)."""
+    """The encoding to read `path` with (see `sniff_encoding`)."""
+    return sniff_encoding(path)[0]
+
+
+def sniff_encoding(path: Path) -> tuple[str, bool]:
+    """(encoding, whether the whole file decodes with it).
+
+    BOM first; then UTF-8 if the whole file decodes; else UTF-8 still when the file holds
+    more well-formed UTF-8 sequences than bytes that are not (a UTF-8 export with a few
+    damaged bytes: reading it as Windows-1252 would garble every accent without a word);
+    else Windows-1252 (a superset of the printable ISO-8859-1 that old French and Spanish
+    exports use), which leaves five byte values undefined. Readers open the file with
+    ``errors="surrogateescape"`` and report the lines whose bytes did not decode."""
     with path.open("rb") as handle:
         head = handle.read(4)
     if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+        return "utf-8-sig", _decodes(path, "utf-8-sig")
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    decoder = codecs.getincrementaldecoder("utf-8")()
+        return "utf-16", _decodes(path, "utf-16")
+    if _decodes(path, "utf-8"):
+        return "utf-8", True
+    well_formed = damaged = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(SAMPLE_BYTES):
+            chunk += handle.readline()  # whole lines: no sequence cut in two
+            text = chunk.decode("utf-8", errors="replace")
+            bad = text.count("\ufffd")
+            damaged += bad
+            well_formed += len(text) - len(text.encode("ascii", errors="ignore")) - bad
+    if well_formed > damaged:
+        return "utf-8", False
+    return "cp1252", _decodes(path, "cp1252")
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
     try:
         with path.open("rb") as handle:
             while chunk := handle.read(SAMPLE_BYTES):
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
+        return False
+    return True
+
+
+def encoding_name(encoding: str) -> str:
+    """The name people know an encoding by, for messages."""
+    return {
+        "utf-8-sig": "UTF-8",
+        "utf-8": "UTF-8",
+        "utf-16": "UTF-16",
+        "cp1252": "Windows-1252",
+    }.get(encoding, encoding)
 
 
 def detect_delimiter(sample: str) -> str:

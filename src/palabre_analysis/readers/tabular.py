@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from ..i18n import _
 from ..records import ReadError, ReadIssue
-from .sniff import detect_delimiter, detect_encoding
+from .csvrows import UNDECODABLE, CsvRecords
+from .sniff import detect_delimiter, encoding_name, sniff_encoding
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -40,19 +42,66 @@ def open_table(path: Path) -> Table:
     return _csv(path)
 
 
+def _encoding(path: Path) -> tuple[str, bool]:
+    """The file's encoding and whether it decodes cleanly. Files are opened with
+    ``errors="surrogateescape"``: bytes that do not decode come in as lone surrogates, and
+    their rows are reported (see csvrows). UTF-16 has no such escape: a UTF-16 file that
+    does not decode is refused whole."""
+    encoding, clean = sniff_encoding(path)
+    if not clean and encoding == "utf-16":
+        raise ReadError(_("The file starts as UTF-16 text but does not decode as UTF-16."))
+    return encoding, clean
+
+
+def _open_text(path: Path, encoding: str) -> TextIO:
+    """Lines cut as CSV wants them (``\\n``, ``\\r\\n`` or ``\\r``), endings kept."""
+    return path.open(encoding=encoding, newline="", errors="surrogateescape")
+
+
+def read_text(path: Path) -> str:
+    """The whole file as text, in its sniffed encoding; bytes that do not decode are a
+    ReadError with their line (for small files read whole: codebooks, corrections…)."""
+    encoding, _clean = _encoding(path)
+    raw = path.read_bytes()
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise ReadError(
+            _("Line {line}: bytes that are not valid {encoding} text.").format(
+                line=raw[: error.start].count(b"\n") + 1, encoding=encoding_name(encoding)
+            )
+        ) from None
+
+
 def _csv(path: Path) -> Table:
-    encoding = detect_encoding(path)
-    with path.open(encoding=encoding, newline="") as handle:
+    encoding, clean = _encoding(path)
+    with _open_text(path, encoding) as handle:
         sample = handle.read(65536)
     delimiter = detect_delimiter(sample)
     issues: list[ReadIssue] = []
-    handle = path.open(encoding=encoding, newline="")
-    reader = csv.reader(handle, delimiter=delimiter)
+    handle = _open_text(path, encoding)
+    reader = CsvRecords(
+        handle,
+        delimiter=delimiter,
+        check_undecodable=not clean,
+        encoding=encoding_name(encoding),
+    )
+    records = iter(reader)
     try:
-        header = next(reader)
-    except StopIteration:
+        first = next(records, None)
+    except BaseException:
         handle.close()
-        raise ReadError(_("The file is empty.")) from None
+        raise
+    if first is None or first.fields is None:
+        handle.close()
+        if first is None:
+            raise ReadError(_("The file is empty."))
+        raise ReadError(
+            _("No readable header line (line {line}: {message}).").format(
+                line=first.line, message=first.problem
+            )
+        )
+    header = first.fields
     columns = [c.strip() for c in header]
     if len(set(columns)) != len(columns):
         seen: dict[str, int] = {}
@@ -60,31 +109,26 @@ def _csv(path: Path) -> Table:
             seen[name] = seen.get(name, 0) + 1
             if seen[name] > 1:
                 columns[i] = f"{name}.{seen[name]}"
+    reader.width = len(columns)
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
-        start = reader.line_num + 1
         try:
-            while True:
-                try:
-                    record = next(reader)
-                except StopIteration:
-                    return
-                except csv.Error as error:
-                    issues.append(
-                        ReadIssue(start, _("unreadable row ({error})").format(error=error))
-                    )
-                    start = reader.line_num + 1
+            for record in records:
+                if record.fields is None:
+                    issues.append(ReadIssue(record.line, record.problem))
                     continue
-                line, start = start, reader.line_num + 1
-                if not any(field.strip() for field in record):
+                if not any(field.strip() for field in record.fields):
                     continue
-                if len(record) != len(columns):
+                if len(record.fields) != len(columns):
                     message = _("{found} fields where the header has {expected}")
                     issues.append(
-                        ReadIssue(line, message.format(found=len(record), expected=len(columns)))
+                        ReadIssue(
+                            record.line,
+                            message.format(found=len(record.fields), expected=len(columns)),
+                        )
                     )
                     continue
-                yield line, dict(zip(columns, record, strict=True))
+                yield record.line, dict(zip(columns, record.fields, strict=True))
         finally:
             handle.close()
 
@@ -94,27 +138,36 @@ def _csv(path: Path) -> Table:
 def _xlsx(path: Path) -> Table:
     from openpyxl import load_workbook
 
+    def unreadable(error: Exception) -> ReadError:
+        return ReadError(_("This is not a readable XLSX file ({error}).").format(error=error))
+
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise ReadError(
-            _("This is not a readable XLSX file ({error}).").format(error=error)
-        ) from error
-    sheet = workbook.worksheets[0]
-    values = sheet.iter_rows(values_only=True)
-    try:
-        header = next(values)
-    except StopIteration:
-        raise ReadError(_("The first sheet is empty.")) from None
+        if not workbook.worksheets:
+            raise ReadError(_("The first sheet is empty."))
+        values = workbook.worksheets[0].iter_rows(values_only=True)
+        header = next(values, None)
+    except ReadError:
+        raise
+    except Exception as error:  # openpyxl (zipfile, XML parsers) raises many kinds
+        raise unreadable(error) from error
+    if header is None:
+        workbook.close()
+        raise ReadError(_("The first sheet is empty."))
     columns = [str(c).strip() if c is not None else f"column {i + 1}" for i, c in enumerate(header)]
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
-        for line, record in enumerate(values, start=2):
-            cells = ["" if v is None else str(v) for v in record]
-            if any(c.strip() for c in cells):
-                cells += [""] * (len(columns) - len(cells))
-                yield line, dict(zip(columns, cells[: len(columns)], strict=True))
-        workbook.close()
+        # the sheet is read lazily: a part damaged further on only shows now
+        try:
+            for line, record in enumerate(values, start=2):
+                cells = ["" if v is None else str(v) for v in record]
+                if any(c.strip() for c in cells):
+                    cells += [""] * (len(columns) - len(cells))
+                    yield line, dict(zip(columns, cells[: len(columns)], strict=True))
+        except Exception as error:
+            raise unreadable(error) from error
+        finally:
+            workbook.close()
 
     return Table(columns, rows(), [], encoding="xlsx")
 
@@ -123,32 +176,83 @@ def _flatten(record: dict[str, Any]) -> dict[str, Any]:
     return {str(k): v for k, v in record.items()}
 
 
+class _NotJson(Exception):
+    """Text that is not JSON: `message` says why, `line` where when json knows it."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def _load_json(text: str) -> Any:
+    """json.loads, with deep nesting (RecursionError) and over-long integers (ValueError)
+    turned into `_NotJson`, like syntax errors: reasons, not crashes."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise _NotJson(error.msg, error.lineno) from None
+    except RecursionError:
+        line = _too_deep_line(text)
+        message = _("nested more than {depth} levels deep").format(depth=MAX_JSON_DEPTH)
+        raise _NotJson(message, line) from None
+    except ValueError as error:  # e.g. an integer of more than 4,300 digits
+        raise _NotJson(str(error)) from None
+
+
+MAX_JSON_DEPTH = 500
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]|\n')
+
+
+def _too_deep_line(text: str) -> int | None:
+    """The line where `text` gets nested more than MAX_JSON_DEPTH levels deep."""
+    depth, line = 0, 1
+    for match in _JSON_TOKENS.finditer(text):
+        piece = match.group()
+        if piece in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return line
+        elif piece in "]}":
+            depth -= 1
+        elif piece == "\n":
+            line += 1
+        else:
+            line += piece.count("\n")
+    return None
+
+
 def _jsonl(path: Path) -> Table:
-    encoding = detect_encoding(path)
+    encoding, clean = _encoding(path)
     issues: list[ReadIssue] = []
     columns: list[str] = []
-    with path.open(encoding=encoding) as handle:
+    with path.open(encoding=encoding, errors="surrogateescape") as handle:
         for line in handle:
-            if line.strip():
+            if line.strip() and not UNDECODABLE.search(line):
                 try:
-                    first = json.loads(line)
-                except json.JSONDecodeError:
+                    first = _load_json(line)
+                except _NotJson:
                     continue
                 if isinstance(first, dict):
                     columns = list(first)
                 break
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
-        with path.open(encoding=encoding) as handle:
+        with path.open(encoding=encoding, errors="surrogateescape") as handle:
             for number, line in enumerate(handle, start=1):
                 if not line.strip():
                     continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as error:
+                if not clean and UNDECODABLE.search(line):
+                    message = _("bytes that are not valid {encoding} text")
                     issues.append(
-                        ReadIssue(number, _("invalid JSON ({error})").format(error=error.msg))
+                        ReadIssue(number, message.format(encoding=encoding_name(encoding)))
                     )
+                    continue
+                try:
+                    record = _load_json(line)
+                except _NotJson as error:
+                    message = _("invalid JSON ({error})").format(error=error.message)
+                    issues.append(ReadIssue(number, message))
                     continue
                 if not isinstance(record, dict):
                     issues.append(ReadIssue(number, _("not a JSON object")))
@@ -159,13 +263,16 @@ def _jsonl(path: Path) -> Table:
 
 
 def _json(path: Path) -> Table:
-    encoding = detect_encoding(path)
+    encoding, _clean = _encoding(path)
+    text = read_text(path)
     try:
-        data = json.loads(path.read_text(encoding=encoding))
-    except json.JSONDecodeError as error:
+        data = _load_json(text)
+    except _NotJson as error:
+        if error.line is None:
+            raise ReadError(_("Invalid JSON: {error}.").format(error=error.message)) from None
         raise ReadError(
-            _("Invalid JSON at line {line}: {error}.").format(line=error.lineno, error=error.msg)
-        ) from error
+            _("Invalid JSON at line {line}: {error}.").format(line=error.line, error=error.message)
+        ) from None
     if isinstance(data, dict):
         lists = [v for v in data.values() if isinstance(v, list)]
         data = lists[0] if lists else [data]
