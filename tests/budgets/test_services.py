@@ -413,3 +413,19 @@ def test_a_works_photo_that_is_a_decompression_bomb_is_refused_on_its_field(pb, 
     assert error.value.message_dict == {
         "photo": ["This image is too large: 40 megapixels at most."]
     }
+
+
+def test_the_pb_file_of_a_cumulative_vote_gives_ballots_as_votes_and_points_as_score(pb):
+    """Pabulib's `votes` counts the ballots that chose a project; points go to `score`. The
+    strict reader then finds nothing to report in our own file."""
+    services.budget_update(budget=pb["budget"], method=Budget.Method.CUMULATIVE, points=5)
+    bancs, aire = pb["projects"]["Bancs"].pk, pb["projects"]["Aire de jeux"].pk
+    for points in ({bancs: 3, aire: 2}, {bancs: 5}):
+        services.ballot_cast(envelope=pb["town"], voter=UserFactory(), selections=points)
+    _count_and_close(pb)
+    election = engine.read_pb(io.StringIO(selectors.pb_export(envelope=pb["town"])))
+    projects = election.projects
+    assert projects[selectors.project_key(bancs)].extra["votes"] == "2"
+    assert projects[selectors.project_key(bancs)].extra["score"] == "8"
+    assert projects[selectors.project_key(aire)].extra["score"] == "2"
+    assert election.issues == []

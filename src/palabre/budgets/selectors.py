@@ -365,8 +365,13 @@ def pb_export(*, envelope: Envelope) -> str:
         project.extra["votes"] = "0"
         if deciding is not None:
             project.extra["selected"] = "1" if int(key) in deciding.selected else "0"
-    for key, value in engine.scores(election).items():
-        election.projects[key].extra["votes"] = str(value)
+    for ballot in election.ballots:  # Pabulib's `votes`: how many ballots chose the project
+        for key in ballot:
+            project = election.projects[key]
+            project.extra["votes"] = str(int(project.extra["votes"]) + 1)
+    if election.vote_type == "cumulative":  # and `score`: the points they gave it
+        for key, value in engine.scores(election).items():
+            election.projects[key].extra["score"] = str(value)
     return engine.write_pb(election)
 
 
