@@ -34,7 +34,9 @@ from typing import Any
 
 import numpy as np
 
+from . import __version__
 from .i18n import _
+from .provenance import libraries
 from .readers.csvrows import file_records
 
 SCHEMA_VERSION = 1
@@ -392,6 +394,8 @@ class OpinionMap:
         """The JSON contract of `palabre opinions`."""
         result: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
+            "engine_version": __version__,
+            "libraries": libraries(),
             "n_participants": len(votes.participants),
             "n_statements": len(votes.statements),
             "n_votes": votes.n_votes,

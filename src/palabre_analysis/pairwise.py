@@ -32,7 +32,9 @@ from typing import Any
 
 import numpy as np
 
+from . import __version__
 from .i18n import _
+from .provenance import libraries
 from .readers.csvrows import file_records
 
 SCHEMA_VERSION = 1
@@ -225,6 +227,8 @@ class PairwiseRanking:
         """The JSON contract of `palabre pairwise`."""
         return {
             "schema_version": SCHEMA_VERSION,
+            "engine_version": __version__,
+            "libraries": libraries(),
             "method": "bradley-terry",
             "n_items": len(self.items_),
             "n_comparisons": self.overall_["n_comparisons"],
