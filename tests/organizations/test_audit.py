@@ -157,3 +157,16 @@ def test_export_holds_my_audit_events_and_deletion_keeps_them_without_me(org_a, 
     assert event.actor_id == admin_a.pk and event.actor_role == "admin"  # the event stays
     (row,) = audit_rows([AuditEvent.objects.select_related("actor").get(pk=event.pk)])
     assert email not in row.actor and row.actor == "Ancien·ne participant·e"
+
+
+def test_a_neighbourhood_an_envelope_uses_is_not_deleted_and_says_why(org_a, admin_a):
+    """Seen in review: deleting it gave an HTTP 500 (the envelope protects it)."""
+    from django.core.exceptions import ValidationError
+
+    from ..budgets.conftest import build_pb
+
+    north = build_pb(org_a, admin_a)["north"]
+    with pytest.raises(ValidationError, match="Quartier Nord"):
+        neighbourhood_delete(neighbourhood=north, actor=admin_a)
+    assert north.__class__.objects.filter(pk=north.pk).exists()
+    assert not _events(org_a, AuditEvent.Kind.NEIGHBOURHOOD_DELETE)

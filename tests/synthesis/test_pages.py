@@ -133,6 +133,14 @@ def test_writing_publishing_and_reading_the_synthesis(
     staff.post(write, {"what": "start"})
     draft = Synthesis.objects.get(process=published_a, status="draft")
     assert draft.version == 2 and draft.sections.get().statements.count() == 1
+    # with its evidence (the copy used to lose every link: issue 16)
+    copied = draft.sections.get().statements.get()
+    published = Statement.objects.get(section__synthesis__version=1)
+    assert (
+        set(copied.evidence.values_list("pk", flat=True))
+        == set(published.evidence.values_list("pk", flat=True))
+        and copied.evidence.count() == 3
+    )
     Statement.objects.filter(section__synthesis=draft).update(text="Texte modifié")
     assert (
         "Texte modifié" not in client.get(_public("synthesis_public", published_a)).content.decode()

@@ -24,6 +24,7 @@ from palabre.budgets.forms import (
 )
 from palabre.budgets.models import Budget, PaperEntry
 from palabre.contributions.selectors import mediation_session_open
+from palabre.core.formats import euros
 from palabre.core.forms import apply_validation_error
 from palabre.core.http import attachment, require_post
 from palabre.core.models import Channel
@@ -272,6 +273,7 @@ def budget_ballot_entry(
         except ValidationError as error:
             apply_validation_error(form, error)
     paper = selectors.paper_entries_open(envelope=envelope)
+    total = form.selected_total()
     return render(
         request,
         "backoffice/budget_ballot_entry.html",
@@ -289,5 +291,10 @@ def budget_ballot_entry(
             pending=paper["pending"],
             counts=selectors.vote_counts(envelope=envelope),
             kiosk=assisted,
+            # the running total of a knapsack ballot, as on the public ballot page
+            total=euros(total),
+            left=euros(max(envelope.amount - total, 0)),
+            over=total > envelope.amount,
+            amount=euros(envelope.amount),
         ),
     )

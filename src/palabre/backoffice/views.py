@@ -293,8 +293,12 @@ def organization_settings(request: HttpRequest, organization: Organization) -> H
 @backoffice(Action.MANAGE_ORGANIZATION)
 def neighbourhood_delete(request: HttpRequest, organization: Organization, pk: int) -> HttpResponse:
     neighbourhood = neighbourhood_get(organization=organization, pk=pk)
-    org_services.neighbourhood_delete(neighbourhood=neighbourhood, actor=request.user)
-    messages.success(request, _("The neighbourhood was deleted."))
+    try:
+        org_services.neighbourhood_delete(neighbourhood=neighbourhood, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The neighbourhood was deleted."))
     return redirect("backoffice:organization_settings", org=organization.slug)
 
 

@@ -195,10 +195,14 @@ class AuditEvent(models.Model):
         CONTRIBUTION_RELEASE = "contribution_release", _("Published after review")
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="audit_events"
+        Organization,
+        verbose_name=_("local government"),
+        on_delete=models.CASCADE,
+        related_name="audit_events",
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -208,16 +212,18 @@ class AuditEvent(models.Model):
         _("role"),
         max_length=100,
         blank=True,
-        help_text="the actor's roles in the organisation when they acted, comma-separated "
-        "('superuser' for a site administrator); empty for an automatic action",
+        help_text=_(
+            "The person's roles in the local government when they acted, comma-separated "
+            "(superuser: a site administrator); empty for an automatic action."
+        ),
     )
     action = models.CharField(_("action"), max_length=40, choices=Kind.choices)
-    target_type = models.CharField(max_length=60, help_text="app_label.model")
-    target_id = models.PositiveBigIntegerField(null=True, blank=True)
-    target_label = models.CharField(max_length=200, blank=True)
-    old = models.JSONField(null=True, blank=True)
-    new = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    target_type = models.CharField(_("kind of object"), max_length=60, help_text="app_label.model")
+    target_id = models.PositiveBigIntegerField(_("object number"), null=True, blank=True)
+    target_label = models.CharField(_("object"), max_length=200, blank=True)
+    old = models.JSONField(_("before"), null=True, blank=True)
+    new = models.JSONField(_("after"), null=True, blank=True)
+    created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -228,4 +234,4 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
 
     def __str__(self) -> str:
-        return f"{self.action} {self.target_type}:{self.target_id}@{self.organization_id}"
+        return f"{self.get_action_display()} — {self.target_label or self.target_id}"

@@ -147,6 +147,10 @@ def neighbourhood_create(
 
 @transaction.atomic
 def neighbourhood_delete(*, neighbourhood: Neighbourhood, actor: Any = None) -> None:
+    """Delete a neighbourhood, unless something that cannot lose it uses it (a budget
+    envelope): then say what, so that the agent changes it first; nothing is logged then."""
+    from django.db.models import ProtectedError
+
     audit_record(
         organization=neighbourhood.organization,
         actor=actor,
@@ -155,7 +159,18 @@ def neighbourhood_delete(*, neighbourhood: Neighbourhood, actor: Any = None) -> 
         label=neighbourhood.name,
         old={"name": neighbourhood.name, "population": neighbourhood.population},
     )
-    neighbourhood.delete()
+    try:
+        with transaction.atomic():
+            neighbourhood.delete()
+    except ProtectedError as error:  # the audit event goes with the outer transaction
+        users = sorted({str(obj) for obj in error.protected_objects})[:5]
+        raise ValidationError(
+            _(
+                "The neighbourhood “%(name)s” cannot be deleted: %(users)s use it. Change "
+                "them first."
+            )
+            % {"name": neighbourhood.name, "users": ", ".join(f"« {u} »" for u in users)}
+        ) from None
 
 
 @transaction.atomic

@@ -57,11 +57,16 @@ def draft_get_or_create(*, process: Process) -> Synthesis:
             section.synthesis = draft
             section.save()
             for statement in statements:
-                evidence = list(statement.evidence.values_list("pk", flat=True))
+                evidence = [c.pk for c in statement.evidence.all()]
                 statement.pk = None
                 statement.section = section
                 statement.save()
-                statement.evidence.set(evidence)
+                # rows written directly: the prefetched evidence belongs to the published
+                # statement, and set() would find every link "already there" and copy none
+                link = Statement.evidence.through
+                link.objects.bulk_create(
+                    link(statement_id=statement.pk, contribution_id=pk) for pk in evidence
+                )
     return draft
 
 

@@ -22,3 +22,22 @@ def euros_filter(value: int | None) -> str:
     from palabre.core.formats import euros
 
     return euros(value)
+
+
+@register.filter(name="channel")
+def channel_label(value: str) -> str:
+    """A channel code ("paper") as its label in the interface's language ("Papier")."""
+    from palabre.core.models import Channel
+
+    try:
+        return str(Channel(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter(name="thousands")
+def thousands_filter(value: int | None) -> str:
+    """A whole number, French style: 12 500."""
+    from palabre.core.formats import thousands
+
+    return thousands(value) if value is not None else ""
