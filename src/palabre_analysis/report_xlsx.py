@@ -15,10 +15,11 @@ _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _cells(sheet: Any, values: Iterable[Any]) -> list[Any]:
-    """A row of XLSX cells in which a text is a text cell, with its exact value: never a
-    formula (a contribution may start with `=`), nor an error such as `#N/A`. The web app
-    has the same rule in `palabre.core.spreadsheet.xlsx_cells` (ADR 0009)."""
+def text_cells(sheet: Any, values: Iterable[Any]) -> list[Any]:
+    """A row of XLSX cells (write-only sheet) in which a text is a text cell, with its exact
+    value: never a formula (a contribution may start with `=`), nor an error such as `#N/A`;
+    only the control characters XML cannot hold become spaces. The web app's downloads use
+    it too (`palabre.core.spreadsheet.xlsx_cells`, ADR 0009)."""
     from openpyxl.cell import WriteOnlyCell
 
     cells: list[Any] = []
@@ -67,7 +68,7 @@ def write_xlsx(result: Mapping[str, Any], texts: Mapping[str, str], path: str | 
     for topic in result["topics"]:
         parent = topics[topic["parent"]]["label"] if topic["parent"] else ""
         summary.append(
-            _cells(
+            text_cells(
                 summary,
                 (
                     topic["id"],
@@ -81,7 +82,7 @@ def write_xlsx(result: Mapping[str, Any], texts: Mapping[str, str], path: str | 
         )
     unclassified = result.get("unclassified", {"size": 0, "share": 0})
     summary.append(
-        _cells(
+        text_cells(
             summary,
             ("", _("Other / unclassified"), "", unclassified["size"], unclassified["share"], ""),
         )
@@ -121,7 +122,7 @@ def write_xlsx(result: Mapping[str, Any], texts: Mapping[str, str], path: str | 
         topic_id, score = leaf_of.get(contribution_id, (None, None))
         topic, sub = top_label(topic_id) if contribution_id not in set_aside else ("", "")
         sheet.append(
-            _cells(
+            text_cells(
                 sheet,
                 (
                     contribution_id,
@@ -151,11 +152,11 @@ def write_xlsx(result: Mapping[str, Any], texts: Mapping[str, str], path: str | 
             topic_id, score = leaf_of[contribution_id]
             sub = topics[topic_id]["label"] if topics[topic_id]["parent"] else ""
             sheet.append(
-                _cells(sheet, (contribution_id, texts.get(contribution_id, ""), sub, score))
+                text_cells(sheet, (contribution_id, texts.get(contribution_id, ""), sub, score))
             )
 
     method = workbook.create_sheet(_sheet_name(_("Method"), used))
-    method.append(_cells(method, [result["method"]]))
-    method.append(_cells(method, [_("Settings:"), str(result["settings"])]))
-    method.append(_cells(method, [_("Engine version"), result["engine_version"]]))
+    method.append(text_cells(method, [result["method"]]))
+    method.append(text_cells(method, [_("Settings:"), str(result["settings"])]))
+    method.append(text_cells(method, [_("Engine version"), result["engine_version"]]))
     workbook.save(str(path))

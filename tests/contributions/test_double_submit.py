@@ -6,19 +6,19 @@ contribution instead of failing."""
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection
 
 from palabre.contributions import services
 from palabre.contributions.models import Contribution
 from palabre.opinions import services as opinion_services
 from palabre.organizations.roles import Role
 
+from ..concurrency import race
 from ..factories import UserFactory, make_member, make_process
 from ..opinions.conftest import build_map
 
@@ -29,41 +29,8 @@ pytestmark = [
 
 
 def _race(submit: Callable[[], Any]) -> tuple[Any, Any]:
-    """Run `submit` twice: the first inside a transaction kept open until the second is
-    blocked on it; returns both results (or the exceptions they raised)."""
-    first_done, release = threading.Event(), threading.Event()
-    results: dict[str, Any] = {}
-
-    def first() -> None:
-        try:
-            with transaction.atomic():
-                results["first"] = submit()
-                first_done.set()
-                release.wait(10)
-        except Exception as error:
-            results["first"] = error
-            first_done.set()
-        finally:
-            connections.close_all()
-
-    def second() -> None:
-        try:
-            results["second"] = submit()
-        except Exception as error:
-            results["second"] = error
-        finally:
-            connections.close_all()
-
-    a = threading.Thread(target=first)
-    a.start()
-    assert first_done.wait(10)
-    b = threading.Thread(target=second)
-    b.start()
-    b.join(0.5)  # the second is now waiting on the first's uncommitted row
-    release.set()
-    a.join(10)
-    b.join(10)
-    return results["first"], results["second"]
+    """The same submit twice, the second while the first is still uncommitted."""
+    return race(submit, submit)
 
 
 @pytest.fixture

@@ -4,61 +4,21 @@ runs: the second must wait for it, then see that only one administrator is left.
 
 from __future__ import annotations
 
-import threading
-from typing import Any
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, transaction
+from django.db import connection
 
 from palabre.organizations.models import AuditEvent, Membership
 from palabre.organizations.roles import Role
 from palabre.organizations.services import membership_revoke
 
+from ..concurrency import race
 from ..factories import make_member, make_organization
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row-level waits need PostgreSQL"),
 ]
-
-
-def _race(first_call: Any, second_call: Any) -> tuple[Any, Any]:
-    """Run `first_call` inside a transaction kept open until `second_call` (in another
-    thread) had time to block on it; returns both results (or the exceptions raised)."""
-    first_done, release = threading.Event(), threading.Event()
-    results: dict[str, Any] = {}
-
-    def first() -> None:
-        try:
-            with transaction.atomic():
-                results["first"] = first_call()
-                first_done.set()
-                release.wait(10)
-        except Exception as error:
-            results["first"] = error
-            first_done.set()
-        finally:
-            connections.close_all()
-
-    def second() -> None:
-        try:
-            results["second"] = second_call()
-        except Exception as error:
-            results["second"] = error
-        finally:
-            connections.close_all()
-
-    a = threading.Thread(target=first)
-    a.start()
-    assert first_done.wait(10)
-    b = threading.Thread(target=second)
-    b.start()
-    b.join(0.5)  # the second now waits on the first's locks (or, unfixed, has gone through)
-    release.set()
-    a.join(10)
-    b.join(10)
-    return results["first"], results["second"]
 
 
 def test_two_admins_revoking_each_other_at_once_leave_one_admin():
@@ -68,7 +28,7 @@ def test_two_admins_revoking_each_other_at_once_leave_one_admin():
     alice_admin = Membership.objects.get(user=alice, organization=org, role=Role.ADMIN)
     bob_admin = Membership.objects.get(user=bob, organization=org, role=Role.ADMIN)
 
-    first, second = _race(
+    first, second = race(
         lambda: membership_revoke(membership=bob_admin, revoked_by=alice),
         lambda: membership_revoke(membership=alice_admin, revoked_by=bob),
     )

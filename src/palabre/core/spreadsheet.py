@@ -21,8 +21,6 @@ if TYPE_CHECKING:
 FORMULA_START = re.compile(r"'*[=+\-@\t\r\n\0]")
 # A plain number such as -5 or +3,5 is a number to a spreadsheet, not a formula.
 NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)(?:[eE][+-]?\d+)?")
-# What XML cannot hold: control characters other than tab and line breaks.
-NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def csv_text(value: Any) -> Any:
@@ -70,14 +68,7 @@ def csv_dict_writer(
 def xlsx_cells(sheet: Any, values: Iterable[Any]) -> list[Any]:
     """A row for a write-only openpyxl sheet: each text a text cell with its exact value
     (never a formula, nor an error such as `#N/A`), except the control characters XML cannot
-    hold, written as spaces; other values as they are."""
-    from openpyxl.cell import WriteOnlyCell
+    hold, written as spaces; other values as they are. The engine's rule, one for both."""
+    from palabre_analysis.report_xlsx import text_cells
 
-    cells: list[Any] = []
-    for value in values:
-        if isinstance(value, str):
-            cell = WriteOnlyCell(sheet, value=NOT_IN_XML.sub(" ", value))
-            cell.data_type = "s"
-            value = cell
-        cells.append(value)
-    return cells
+    return text_cells(sheet, values)
