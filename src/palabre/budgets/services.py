@@ -379,10 +379,16 @@ def _eligibility_check(
     return invitation
 
 
-def _ballots_change(budget: Budget) -> None:
-    """Called first in every transaction that writes a ballot: the count is no longer current
-    (results are published from a fresh count), and the budget's row is locked, so a count
-    running at the same time either sees this ballot or is followed by this clearing."""
+def _ballots_lock(budget: Budget) -> None:
+    """Called first in every transaction that may write a ballot: the budget's row is locked,
+    so a count (which locks it too) either sees this ballot or waits for it and is then made
+    out of date by `_count_outdated`."""
+    Budget.objects.select_for_update().filter(pk=budget.pk).first()
+
+
+def _count_outdated(budget: Budget) -> None:
+    """A ballot was written, changed or withdrawn: the count is no longer current (results
+    are published from a fresh count)."""
     Budget.objects.filter(pk=budget.pk).update(counted_at=None)
     budget.counted_at = None
 
@@ -413,7 +419,7 @@ def ballot_cast(
         raise ValidationError(_("Sign in to vote."))
     # one voter at a time: a double submit waits for the first and then updates its ballot
     get_user_model().objects.select_for_update().filter(pk=voter.pk).first()
-    _ballots_change(budget)
+    _ballots_lock(budget)
     choices = selections_check(envelope, selections)
     ballot = Ballot.objects.filter(envelope=envelope, voter=voter).first()
     if ballot is None:
@@ -432,14 +438,17 @@ def ballot_cast(
     else:
         ballot.save(update_fields=["updated_at"])
     _choices_write(ballot, choices)
+    _count_outdated(budget)
     return ballot
 
 
 @transaction.atomic
 def ballot_withdraw(*, envelope: Envelope, voter: Any) -> bool:
     contribution_services.activity_check(envelope.budget.process, Activity.VOTE)
-    _ballots_change(envelope.budget)
+    _ballots_lock(envelope.budget)
     deleted, _detail = Ballot.objects.filter(envelope=envelope, voter=voter).delete()
+    if deleted:
+        _count_outdated(envelope.budget)
     return bool(deleted)
 
 
@@ -470,7 +479,7 @@ def paper_ballot_enter(
     if not paper_ref:
         raise ValidationError({"paper_ref": _("Enter the number printed on the ballot.")})
     # the budget's row is locked: two agents keying the same ballot number wait for each other
-    _ballots_change(envelope.budget)
+    _ballots_lock(envelope.budget)
     if Ballot.objects.filter(envelope=envelope, paper_ref=paper_ref).exists():
         raise ValidationError(
             {"paper_ref": _("Ballot %(ref)s is already counted.") % {"ref": paper_ref}}
@@ -492,6 +501,7 @@ def paper_ballot_enter(
             envelope=envelope, channel=Channel.PAPER, paper_ref=paper_ref, entered_by=entered_by
         )
         _choices_write(ballot, choices)
+        _count_outdated(envelope.budget)  # a first keying alone changes no ballot
         PaperEntry.objects.filter(envelope=envelope, paper_ref=paper_ref).update(
             status=PaperEntry.Status.CONFIRMED
         )
@@ -526,7 +536,7 @@ def assisted_ballot_record(
             {"confirmed": _("Record the ballot once the person has checked their choices.")}
         )
     choices = selections_check(envelope, selections)
-    _ballots_change(envelope.budget)
+    _ballots_lock(envelope.budget)
     try:
         with transaction.atomic():
             ballot = Ballot.objects.create(
@@ -541,6 +551,7 @@ def assisted_ballot_record(
             {"paper_ref": _("Ballot %(ref)s is already counted.") % {"ref": paper_ref}}
         ) from None
     _choices_write(ballot, choices)
+    _count_outdated(envelope.budget)
     return ballot
 
 
