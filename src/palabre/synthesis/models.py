@@ -207,6 +207,9 @@ class Section(models.Model):
         Topic, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     title = models.CharField(_("title"), max_length=200)
+    # the title is the topic's name and follows its renames while the synthesis is a draft,
+    # until the analyst gives the section a title of their own
+    title_follows_topic = models.BooleanField(default=False)
     body = models.TextField(_("text"), blank=True)
     position = models.PositiveIntegerField(default=0)
 

@@ -8,8 +8,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from palabre.contributions.models import Contribution, published_q
@@ -51,10 +52,13 @@ def draft_get_or_create(*, process: Process) -> Synthesis:
         run=run or (latest.run if latest else None),
     )
     if latest is not None:
-        for section in latest.sections.prefetch_related("statements__evidence"):
+        sections = latest.sections.select_related("topic").prefetch_related("statements__evidence")
+        for section in sections:
             statements = list(section.statements.all())
             section.pk = None
             section.synthesis = draft
+            if section.title_follows_topic and section.topic is not None:
+                section.title = section.topic.label  # renamed since the last version
             section.save()
             for statement in statements:
                 evidence = [c.pk for c in statement.evidence.all()]
@@ -98,12 +102,19 @@ def section_add(
     _editable(synthesis)
     if topic is not None and topic.process_id != synthesis.process_id:
         raise ValidationError(_("This topic belongs to another process."))
+    follows = topic is not None and title.strip() in ("", topic.label)
     title = title.strip() or (topic.label if topic else "")
     if not title:
         raise ValidationError({"title": _("A section needs a title.")})
     position = (synthesis.sections.aggregate(m=Max("position"))["m"] or 0) + 1
     return Section.objects.create(
-        synthesis=synthesis, title=title, kind=kind, topic=topic, body=body, position=position
+        synthesis=synthesis,
+        title=title,
+        title_follows_topic=follows,
+        kind=kind,
+        topic=topic,
+        body=body,
+        position=position,
     )
 
 
@@ -161,8 +172,24 @@ def statement_delete(*, statement: Statement) -> None:
 @transaction.atomic
 def synthesis_publish(*, synthesis: Synthesis, user: Any) -> Synthesis:
     _editable(synthesis)
-    if not Statement.objects.filter(section__synthesis=synthesis).exists():
+    statements = Statement.objects.filter(section__synthesis=synthesis)
+    if not statements.exists():
         raise ValidationError(_("Write at least one statement before publishing."))
+    unsupported = [
+        f"« {Truncator(s.text).chars(60)} » ({s.section.title})"
+        for s in statements.select_related("section")
+        .annotate(backing=Count("evidence", filter=published_q("evidence__")))
+        .filter(backing=0)
+        .order_by("section__position", "position")
+    ]
+    if unsupported:  # every published sentence rests on contributions anyone can read
+        raise ValidationError(
+            _(
+                "These statements are backed by no contribution anyone can read: add the "
+                "contributions behind them, or remove them. %(list)s"
+            )
+            % {"list": "; ".join(unsupported)}
+        )
     synthesis.status = Synthesis.Status.PUBLISHED
     synthesis.published_at = timezone.now()
     synthesis.published_by = user

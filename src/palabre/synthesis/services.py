@@ -242,7 +242,8 @@ def _apply(run: AnalysisRun, result: dict[str, Any], previous: dict[str, Any] | 
                 used.add(topic.pk)
                 topic.keywords = engine_topic["keywords"]
                 topic.engine_key = engine_id
-                if not topic.label_edited:
+                if not topic.label_edited and topic.label != engine_topic["label"][:200]:
+                    sections_follow(topic=topic, label=engine_topic["label"][:200])
                     topic.label = engine_topic["label"][:200]
                 topic.save(update_fields=["keywords", "engine_key", "label"])
                 final = _final(topic.pk, topics)
@@ -447,8 +448,20 @@ def topic_rename(*, topic: Topic, label: str, version: int, user: Any) -> Topic:
             before=topic.label,
             after=label,
         )
+        sections_follow(topic=topic, label=label[:200])
     topic.refresh_from_db()
     return topic
+
+
+def sections_follow(*, topic: Topic, label: str) -> int:
+    """The draft's sections titled by `topic`'s name take its new name (a section the analyst
+    titled otherwise keeps its title; published versions never change; a new draft takes
+    the current names). Returns how many were renamed."""
+    from .models import Section, Synthesis
+
+    return Section.objects.filter(
+        topic=topic, title_follows_topic=True, synthesis__status=Synthesis.Status.DRAFT
+    ).update(title=label)
 
 
 @transaction.atomic
