@@ -59,3 +59,35 @@ def test_section_titles_follow_their_topic_in_the_draft_only(
     assert copied.title == "Vélo en ville"  # and follows it while a draft
     assert next_draft.sections.get(position=custom.position).title == "Notre titre"
     assert Section.objects.get(pk=custom.pk).title == "Notre titre"
+
+
+def test_a_decision_links_to_the_section_about_its_topic(
+    client, org_a, published_a, analyst_a, corpus_a, analyse
+):
+    from django.urls import reverse
+
+    from palabre.organizations.roles import Role
+
+    from ..factories import make_member
+
+    elected_a = make_member(org_a, Role.ELECTED)
+
+    analyse(published_a, analyst_a)
+    topic = Topic.objects.filter(process=published_a, parent=None).first()
+    draft = restitution.draft_get_or_create(process=published_a)
+    section = restitution.section_add(synthesis=draft, title="", topic=topic)
+    restitution.statement_save(
+        section=section, text="Un énoncé.", evidence_ids=[corpus_a["velo"][0].pk]
+    )
+    restitution.synthesis_publish(synthesis=draft, user=analyst_a)
+    restitution.answer_give(
+        process=published_a,
+        topic=topic,
+        status="adopted",
+        text="Nous le ferons.",
+        signed_as="Le maire",
+        user=elected_a,
+    )
+    kwargs = {"org": published_a.organization.slug, "slug": published_a.slug}
+    page = client.get(reverse("decisions", kwargs=kwargs)).content.decode()
+    assert f"{reverse('synthesis_public', kwargs=kwargs)}#section-{section.pk}" in page

@@ -236,6 +236,7 @@ class AnswerSubject:
     topic: Topic | None
     contribution: Contribution | None
     answers: list[Answer]
+    section: Section | None = None  # the published synthesis's section about its topic
 
     @property
     def current(self) -> Answer:
@@ -280,6 +281,28 @@ def proposals_to_answer(*, process: Process, including: int | None = None) -> li
     if including is not None:
         proposals += [c for c in ideas.filter(pk=including) if c not in proposals]
     return proposals
+
+
+def sections_for_answers(
+    subjects: list[AnswerSubject], synthesis: Synthesis | None
+) -> list[AnswerSubject]:
+    """Give each answered topic the section of `synthesis` that speaks of it (the section's
+    topic, one of its sub-topics or a topic merged into it), so that a decision links to
+    what was heard."""
+    if synthesis is None:
+        return subjects
+    by_topic: dict[int, Section] = {}
+    for section in synthesis.sections.exclude(topic=None).select_related("topic"):
+        assert section.topic is not None
+        for pk in topic_tree_ids(section.topic):
+            by_topic.setdefault(pk, section)
+    for subject in subjects:
+        if subject.topic is not None:
+            final = _final_topic(subject.topic)
+            subject.section = by_topic.get(subject.topic.pk) or (
+                by_topic.get(final.pk) if final is not None else None
+            )
+    return subjects
 
 
 def status_counts(subjects: list[AnswerSubject]) -> list[tuple[str, int]]:

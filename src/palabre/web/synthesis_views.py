@@ -34,7 +34,7 @@ def _document(request: HttpRequest, process: Process) -> dict[str, Any]:
     )
     if synthesis is None:
         raise Http404(_("No synthesis has been published for this process yet."))
-    subjects = selectors.answers_of(process=process)
+    subjects = selectors.sections_for_answers(selectors.answers_of(process=process), synthesis)
     sections = selectors.document_of(synthesis=synthesis)
     return {
         "organization": process.organization,
@@ -121,7 +121,8 @@ def decisions(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     """What we heard / what we decide: every answered topic and proposal, its status, the
     answer and who gives it, the history of statuses and the progress of adopted items."""
     process = _process(request, org, slug)
-    subjects = selectors.answers_of(process=process)
+    synthesis = selectors.synthesis_public(process=process)
+    subjects = selectors.sections_for_answers(selectors.answers_of(process=process), synthesis)
     return render(
         request,
         "synthesis/decisions.html",
@@ -130,7 +131,7 @@ def decisions(request: HttpRequest, org: str, slug: str) -> HttpResponse:
             "process": process,
             "subjects": subjects,
             "status_counts": selectors.status_counts(subjects),
-            "synthesis": selectors.synthesis_public(process=process),
+            "synthesis": synthesis,
         },
     )
 
