@@ -28,15 +28,12 @@ def mfa_missing(*, user: Any, organization: Any = None) -> bool:
     """Whether `user` must set up two-factor authentication before going further: a
     superuser, or a member of `organization` with one of MFA_ROLES, who has none yet
     (PALABRE_STAFF_MFA_REQUIRED, on by default)."""
-    from palabre.organizations.models import Membership
+    from palabre.organizations.permissions import user_roles
 
     if not settings.PALABRE_STAFF_MFA_REQUIRED or not user.is_authenticated:
         return False
     required = user.is_superuser or (
-        organization is not None
-        and Membership.objects.filter(
-            user=user, organization=organization, role__in=MFA_ROLES
-        ).exists()
+        organization is not None and bool(user_roles(user, organization) & MFA_ROLES)
     )
     return required and not user_has_mfa(user=user)
 

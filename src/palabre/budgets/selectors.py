@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -361,14 +362,12 @@ def pb_export(*, envelope: Envelope) -> str:
     election = election_of(envelope=envelope, order_key=envelope.budget.ballot_order_key)
     tally = {t.rule: t for t in envelope.tallies.all()}
     deciding = tally.get(envelope.budget.rule)
+    # Pabulib's `votes`: how many ballots chose the project
+    approvals = Counter(key for ballot in election.ballots for key in ballot)
     for key, project in election.projects.items():
-        project.extra["votes"] = "0"
+        project.extra["votes"] = str(approvals[key])
         if deciding is not None:
             project.extra["selected"] = "1" if int(key) in deciding.selected else "0"
-    for ballot in election.ballots:  # Pabulib's `votes`: how many ballots chose the project
-        for key in ballot:
-            project = election.projects[key]
-            project.extra["votes"] = str(int(project.extra["votes"]) + 1)
     if election.vote_type == "cumulative":  # and `score`: the points they gave it
         for key, value in engine.scores(election).items():
             election.projects[key].extra["score"] = str(value)

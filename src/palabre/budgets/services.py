@@ -367,7 +367,7 @@ def _eligibility_check(
                 )
                 % {"name": other.envelope.name}
             )
-    if not budget.codes_required or budget.codes.filter(used_by=voter).exists():
+    if not budget.codes_required or selectors.code_used(budget=budget, voter=voter):
         return None
     invitation = (
         InvitationCode.objects.select_for_update()

@@ -316,10 +316,7 @@ def idea_viewed(*, idea: Contribution, user: Any, address: str, user_agent: str)
     reloading a rival's page must not push it down. Kept as a keyed hash of the day, the
     idea and the viewer in its own row (an insert that ignores a duplicate: no lock on the
     idea), summed up and deleted daily (`idea_views_roll_up`)."""
-    import hashlib
-    import hmac
-
-    from django.conf import settings
+    from django.utils.crypto import salted_hmac
 
     from palabre.core.http import is_robot
 
@@ -331,8 +328,8 @@ def idea_viewed(*, idea: Contribution, user: Any, address: str, user_agent: str)
         return
     day = timezone.localdate()
     who = f"u{user.pk}" if getattr(user, "is_authenticated", False) else f"a{address}|{user_agent}"
-    viewer = hmac.new(
-        settings.SECRET_KEY.encode(), f"{day}|{idea.pk}|{who}".encode(), hashlib.sha256
+    viewer = salted_hmac(
+        "palabre.idea_viewer", f"{day}|{idea.pk}|{who}", algorithm="sha256"
     ).hexdigest()
     IdeaViewer.objects.bulk_create(
         [IdeaViewer(idea_id=idea.pk, day=day, viewer=viewer)], ignore_conflicts=True

@@ -12,8 +12,7 @@ was saved, and the browser's Back button returns to the form as it was typed.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import functools
 import math
 import re
 import time
@@ -25,6 +24,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -33,6 +33,7 @@ _RATE = re.compile(r"^(\d+)/(\d*)([smhd])$")
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
+@functools.cache
 def parse_rate(rate: str) -> tuple[int, int]:
     """ "30/10m" → (30 writes, 600 seconds)."""
     match = _RATE.match(rate.strip())
@@ -43,7 +44,7 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 
 def _key(action: str, scope: str, ident: str, window: int) -> str:
-    digest = hmac.new(settings.SECRET_KEY.encode(), ident.encode(), hashlib.sha256).hexdigest()
+    digest = salted_hmac("palabre.ratelimit", ident, algorithm="sha256").hexdigest()
     return f"palabre:rl:{action}:{scope}:{digest[:32]}:{window}"
 
 
@@ -62,12 +63,10 @@ def wait_before(request: HttpRequest, action: str) -> int:
         limit, period = parse_rate(rate)
         window = int(now // period)
         key = _key(action, scope, ident, window)
-        cache.add(key, 0, timeout=period + 5)
         try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=period + 5)
-            count = 1
+            count = cache.incr(key)  # one round trip while the window's counter exists
+        except ValueError:  # the first write of the window (or another process's just made)
+            count = 1 if cache.add(key, 1, timeout=period + 5) else cache.incr(key)
         if count > limit:
             wait = max(wait, math.ceil((window + 1) * period - now))
     return wait

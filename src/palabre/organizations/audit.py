@@ -61,12 +61,7 @@ def actor_roles(*, organization: Organization, actor: Any) -> str:
 def _jsonable(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if values is None:
         return None
-    plain = {
-        key: (value.name or "") if isinstance(value, FieldFile) else value
-        for key, value in values.items()
-    }
-    loaded: dict[str, Any] = json.loads(json.dumps(plain, cls=DjangoJSONEncoder))
-    return loaded
+    return {key: _comparable(value) for key, value in values.items()}
 
 
 def audit_record(
