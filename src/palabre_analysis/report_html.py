@@ -65,6 +65,41 @@ def _quotes(ids: list[str], texts: Mapping[str, str]) -> str:
     return "".join(items)
 
 
+def _proposals(result: Mapping[str, Any], top: list[dict[str, Any]]) -> str:
+    """The section that leads the report: what people propose, topic by topic, quoted."""
+    heading = _("Proposals")
+    parts = [
+        f'<section aria-labelledby="propositions"><h2 id="propositions">{escape(heading)}</h2>'
+    ]
+    proposals = result.get("proposals", [])
+    if not proposals:
+        parts.append(f"<p>{escape(_('No proposal is shared by at least two voices.'))}</p>")
+        return "".join(parts) + "</section>"
+    intro = _(
+        "What people propose, in their own words: each proposal is quoted from one of the "
+        "contributions that make it, with the number of voices that say the same thing."
+    )
+    parts.append(f"<p>{escape(intro)}</p>")
+    by_topic: dict[str, list[Mapping[str, Any]]] = {}
+    for proposal in proposals:
+        by_topic.setdefault(proposal["topic"], []).append(proposal)
+    for topic in top:
+        items = by_topic.get(topic["id"])
+        if not items:
+            continue
+        parts.append(f'<h3><a href="#{escape(topic["id"])}">{escape(topic["label"])}</a></h3><ul>')
+        for proposal in items:
+            n = proposal["contributors"]
+            voices = ngettext("{n} voice", "{n} voices", n).format(n=n)
+            stance = f" ({_value('stance', proposal['stance'])})" if proposal.get("stance") else ""
+            parts.append(
+                f"<li><strong>{escape(proposal['text'])}</strong> — {escape(voices)}"
+                f"{escape(stance)}</li>"
+            )
+        parts.append("</ul>")
+    return "".join(parts) + "</section>"
+
+
 def render_html(result: Mapping[str, Any], texts: Mapping[str, str], *, title: str = "") -> str:
     topics = result["topics"]
     top = [t for t in topics if t["parent"] is None]
@@ -114,6 +149,7 @@ def render_html(result: Mapping[str, Any], texts: Mapping[str, str], *, title: s
     add("</p></header>")
     add(f'<nav aria-label="{escape(L[0])}"><ul>')
     for anchor, label in (
+        ("propositions", _("Proposals")),
         ("chiffres", _("Key figures")),
         ("sujets", _("Topics")),
         ("doublons", _("Duplicates and campaigns")),
@@ -123,6 +159,7 @@ def render_html(result: Mapping[str, Any], texts: Mapping[str, str], *, title: s
     ):
         add(f'<li><a href="#{anchor}">{escape(label)}</a></li>')
     add("</ul></nav><main>")
+    add(_proposals(result, top))
 
     add(f'<section aria-labelledby="chiffres"><h2 id="chiffres">{escape(L[1])}</h2>')
     add('<ul class="figures">')

@@ -1,5 +1,6 @@
-"""An XLSX workbook of a synthesis for agents: a summary of topics, every contribution with
-its topic (and an empty column to correct it), one sheet per topic, and the method."""
+"""An XLSX workbook of a synthesis for agents: what people propose (first sheet), a summary of
+topics, every contribution with its topic (and an empty column to correct it), one sheet per
+topic, and the method."""
 
 from __future__ import annotations
 
@@ -41,6 +42,46 @@ def _sheet_name(label: str, used: set[str]) -> str:
     return name
 
 
+def _proposals_sheet(
+    workbook: Any,
+    result: Mapping[str, Any],
+    topics: Mapping[str, Mapping[str, Any]],
+    used: set[str],
+    header: Any,
+) -> None:
+    """One row per proposal, most held first within each topic, with its evidence ids."""
+    sheet = workbook.create_sheet(_sheet_name(_("Proposals"), used))
+    header(
+        sheet,
+        [
+            _("Proposal"),
+            _("Voices"),
+            _("Topic"),
+            _("Sub-topic"),
+            _("Stance"),
+            _("Id"),
+            _("Contributions (ids)"),
+        ],
+    )
+    for proposal in result["proposals"]:
+        topic = topics.get(proposal["topic"], {})
+        subtopic = topics.get(proposal.get("subtopic") or "", {})
+        sheet.append(
+            text_cells(
+                sheet,
+                (
+                    proposal["text"],
+                    proposal["contributors"],
+                    topic.get("label", proposal["topic"]),
+                    subtopic.get("label", ""),
+                    proposal.get("stance", ""),
+                    proposal["id"],
+                    ", ".join(proposal["evidence"]),
+                ),
+            )
+        )
+
+
 def write_xlsx(result: Mapping[str, Any], texts: Mapping[str, str], path: str | Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -60,6 +101,8 @@ def write_xlsx(result: Mapping[str, Any], texts: Mapping[str, str], path: str | 
             cells.append(cell)
         sheet.append(cells)
 
+    if result.get("proposals"):
+        _proposals_sheet(workbook, result, topics, used, header)
     summary = workbook.create_sheet(_sheet_name(_("Topics"), used))
     header(
         summary,

@@ -17,11 +17,12 @@ from .cleaning import fold, is_empty_content, mask_personal_data
 from .codebook import Category, CodebookClassifier
 from .duplicates import DuplicateFinder
 from .i18n import _
+from .proposals import Document, ProposalFinder
 from .provenance import libraries
-from .records import Corpus
+from .records import Contribution, Corpus
 from .topics import UNCLASSIFIED, TopicModel
 
-SCHEMA_VERSION = "1.1"  # 1.1: "libraries"
+SCHEMA_VERSION = "1.2"  # 1.1: "libraries"; 1.2: "proposals"
 
 
 def _engine_version() -> str:
@@ -165,6 +166,10 @@ class Synthesizer:
                     "stances": dict(sorted(stances.items())),
                 }
             )
+        self._step(_("Looking for what people propose in each topic…"))
+        proposals = self._proposals(
+            contributions, kept, unit_of, set(campaign_unit.values()), leaf_id_of, topics
+        )
         unclassified_units: np.ndarray = np.flatnonzero(leaf_of == UNCLASSIFIED)
         unclassified_size = float(weights[unclassified_units].sum()) if len(leaf_of) else 0.0
 
@@ -207,6 +212,7 @@ class Synthesizer:
             },
             "n_voices": n_voices,
             "topics": topic_rows,
+            "proposals": proposals,
             "unclassified": {
                 "size": int(unclassified_size),
                 "share": round(unclassified_size / total_voices, 4),
@@ -221,6 +227,44 @@ class Synthesizer:
         self._contributions = contributions
         self.__dict__.pop("texts_", None)  # a new fit: texts_ is computed again on demand
         return self
+
+    def _proposals(
+        self,
+        contributions: Sequence[Contribution],
+        kept: list[int],
+        unit_of: dict[int, int],
+        campaign_units: set[int],
+        leaf_id_of: dict[int, str | None],
+        topics: list[Any],
+    ) -> list[dict[str, Any]]:
+        """Recurring proposals inside each top-level topic (proposals.py): one document per
+        distinct text (or campaign), leaf topic and stance, with the engine's voices."""
+        parent_of = {t.id: (t.parent or t.id) for t in topics}
+        rank = {t.id: n for n, t in enumerate(topics)}
+        members: dict[tuple[int, str, str], list[int]] = defaultdict(list)
+        for i in kept:
+            leaf = leaf_id_of[i]
+            if leaf is not None:
+                stance = contributions[i].segments.get("stance", "")
+                members[(unit_of[i], leaf, stance)].append(i)
+        documents = []
+        for (unit, leaf, stance), items in sorted(
+            members.items(), key=lambda kv: (rank[parent_of[kv[0][1]]], kv[1][0])
+        ):
+            first = contributions[items[0]]
+            campaign = unit in campaign_units
+            documents.append(
+                Document(
+                    topic=parent_of[leaf],
+                    leaf=leaf,
+                    parts=(first.title, first.text) if first.title else (first.text,),
+                    ids=tuple(contributions[i].id for i in items),
+                    voices=1.0 if campaign else float(len(items)),
+                    voice=unit if campaign else (unit, leaf, stance),
+                    stance=stance,
+                )
+            )
+        return ProposalFinder(random_state=self.random_state).fit(documents).proposals_
 
     @cached_property
     def texts_(self) -> dict[str, str]:
@@ -357,7 +401,7 @@ class Synthesizer:
         return out
 
     def _method(self, **n: int) -> str:
-        return _(
+        topics = _(
             "{n_input} contributions were read. {n_set_aside} answers without content "
             "(such as “RAS”, “non”, “néant”) were set aside and counted. Identical or "
             "near-identical long texts were grouped: each of the {n_campaigns} copy-paste "
@@ -370,6 +414,12 @@ class Synthesizer:
             "sets a topic apart, taken from the texts; the quotes are chosen to cover the "
             "topic. The same file with the same settings always gives the same result."
         ).format(**n)
+        proposals = _(
+            "Inside each topic, the sentences of the texts are compared by their lemmas and "
+            "grouped when they say the same thing: a group held by at least two voices is a "
+            "proposal, quoted word for word from one of the contributions that make it."
+        )
+        return f"{topics} {proposals}"
 
 
 def top_topics_of(result: Mapping[str, Any]) -> dict[str, str | None]:
@@ -432,13 +482,21 @@ def compare_results(previous: Mapping[str, Any], current: Mapping[str, Any]) -> 
         {
             "previous": label_prev.get(pairs[t]) if t in pairs else None,
             "current": label_cur.get(t, t),
+            "previous_id": pairs.get(t),
+            "current_id": t,
             "size": [size_prev.get(pairs[t], 0) if t in pairs else 0, n],
         }
         for t, n in size_cur.most_common()
     ]
     matched = set(pairs.values())
     rows += [
-        {"previous": label_prev.get(t, t), "current": None, "size": [n, 0]}
+        {
+            "previous": label_prev.get(t, t),
+            "current": None,
+            "previous_id": t,
+            "current_id": None,
+            "size": [n, 0],
+        }
         for t, n in size_prev.most_common()
         if t not in matched
     ]

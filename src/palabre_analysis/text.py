@@ -122,9 +122,10 @@ def lemma(word: str) -> str:
     return "".join(c for c in folded if not unicodedata.combining(c))
 
 
-def content_lemmas(text: str) -> list[str]:
-    """Lemmas of the words that carry meaning (no stop words, no one-letter words)."""
-    stops = stop_words()
+def content_lemmas(text: str, stops: frozenset[str] | None = None) -> list[str]:
+    """Lemmas of the words that carry meaning (no stop words, or none of `stops`; no
+    one-letter words)."""
+    stops = stop_words() if stops is None else stops
     out = []
     for word in words(text):
         if len(word) < 2 or word in stops:

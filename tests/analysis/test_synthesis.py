@@ -227,10 +227,10 @@ def test_xlsx_workbook_for_agents(tmp_path, monkeypatch):
     write_xlsx(synthesizer.result_, synthesizer.texts_, path)
     workbook = load_workbook(path, read_only=True)
     assert (
-        workbook.sheetnames[:2] == ["Sujets", "Contributions"]
+        workbook.sheetnames[:3] == ["Propositions", "Sujets", "Contributions"]
         and workbook.sheetnames[-1] == "Méthode"
     )
-    assert len(workbook.sheetnames) == 2 + 4 + 1
+    assert len(workbook.sheetnames) == 3 + 4 + 1
     rows = list(workbook["Contributions"].iter_rows(values_only=True))
     assert rows[0][-1] == "Correction (identifiant du sujet)"
     assert len(rows) == 1 + len(data.contributions)
