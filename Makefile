@@ -66,6 +66,7 @@ bench: $(STAMP) ## run the benchmarks under bench/, results in bench/results/ (B
 	$(BIN)/python bench/synthesis_scale.py
 	$(BIN)/python bench/synthesis_quality.py
 	$(BIN)/python bench/synthesis_webapp.py
+	$(BIN)/python bench/synthesis_reading_room.py
 	$(BIN)/python bench/budget_scale.py
 	$(BIN)/python bench/opinions_polis.py
 	$(BIN)/python bench/opinions_scale.py

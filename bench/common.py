@@ -12,8 +12,36 @@ import time
 from typing import Any
 
 
-def fresh_django() -> None:
-    """Configure Django on a new SQLite database in a temporary folder and migrate it."""
+def _postgres_database(url: str) -> str | None:
+    """A new, empty PostgreSQL database beside `url`'s (dropped when the bench ends), or None
+    when no PostgreSQL answers there."""
+    import atexit
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        import psycopg
+
+        admin = psycopg.connect(url, autocommit=True, connect_timeout=3)
+    except Exception:  # no server, no driver, refused: the bench runs on SQLite
+        return None
+    name = f"palabre_bench_{os.getpid()}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        from django.db import connections
+
+        connections.close_all()
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.close()
+
+    atexit.register(drop)
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+def fresh_django(database_url: str | None = None) -> str:
+    """Configure Django on a new database and migrate it: a throw-away PostgreSQL database
+    beside `database_url` when one answers there, else SQLite in a temporary folder. Returns
+    the database's vendor ("postgresql" or "sqlite")."""
     tmp = tempfile.mkdtemp(prefix="palabre-bench-")
     os.environ.update(
         {
@@ -25,13 +53,18 @@ def fresh_django() -> None:
         }
     )
     os.environ.pop("DATABASE_URL", None)
+    postgres = _postgres_database(database_url) if database_url else None
+    if postgres:
+        os.environ["DATABASE_URL"] = postgres
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "palabre.settings")
     import django
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
 
     call_command("migrate", verbosity=0)
+    return str(connection.vendor)
 
 
 def measure(pages: list[tuple[str, Any, str]], repeat: int, digits: int = 2) -> dict[str, Any]:

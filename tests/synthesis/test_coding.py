@@ -59,3 +59,32 @@ def test_double_coding_blind_then_agreement_and_settling(
     as_user(agent_a).post(sample_url, {"what": "settle", "contribution": pk, "topic": target})
     assignment = Assignment.objects.get(contribution=pk)
     assert assignment.topic_id == target and assignment.source == "agent"
+
+
+def test_coders_see_the_ten_most_likely_topics_first(
+    as_user, published_a, agent_a, analyst_a, corpus_a, analyse
+):
+    analyse(published_a, agent_a)
+    # twelve topics: the three the analysis found and nine about something else entirely
+    cantine = {
+        Topic.objects.create(process=published_a, label=f"Budget de la cantine {n}").pk
+        for n in range(9)
+    }
+    sample = coding.sample_create(
+        process=published_a, coder_a=analyst_a, coder_b=agent_a, size=12, user=agent_a, seed=1
+    )
+    url = reverse(
+        "backoffice:coding_sample",
+        kwargs={"org": "ville-a", "slug": published_a.slug, "pk": sample.pk},
+    )
+    page = as_user(analyst_a).get(url)
+    assert "optgroup" in page.content.decode()
+    for contribution in page.context["page"].object_list:
+        likely = [pk for pk, _label in contribution.likely]
+        assert len(likely) == 10 and len(contribution.others) == len(page.context["topics"]) - 10
+        topic = Assignment.objects.get(contribution=contribution).topic
+        # the topics its words point to come first; every topic is still offered
+        assert topic.pk in likely[:3] and likely[0] not in cantine, (contribution.body, topic)
+        assert {pk for pk, _ in contribution.likely} | {pk for pk, _ in contribution.others} == {
+            pk for pk, _ in page.context["topics"]
+        }

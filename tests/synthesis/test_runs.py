@@ -67,6 +67,8 @@ def test_agents_edits_survive_a_new_run_and_the_runs_are_compared(
     make_contribution(published_a, body="Encore des pistes cyclables pour les vélos, merci")
     second = analyse(published_a, agent_a)
     assert second.status == AnalysisRun.Status.DONE, second.error
+    assert second.applied_at is None  # a proposal until accepted
+    services.run_accept(run=second, user=agent_a)
     root.refresh_from_db()
     assert root.label == "Vélo"  # the new name stays
     assert Assignment.objects.get(contribution=moved).topic == root  # the agent's choice stays
@@ -176,14 +178,13 @@ def test_codebook_run_classifies_into_the_organisations_categories(
     run = analyse(published_a, agent_a, codebook=True)
     assert run.status == AnalysisRun.Status.DONE, run.error
     assert "codebook" in run.result
-    labels = set(
-        Topic.objects.filter(process=published_a, assignments__isnull=False).values_list(
-            "label", flat=True
-        )
-    )
-    assert labels <= {"Vélo", "Arbres et ombre", "Bruit"}
+    # a proposal: nothing changes until an analyst accepts it
+    assert run.applied_at is None
+    assert not Assignment.objects.exclude(category=None).exists()
+    services.run_accept(run=run, user=agent_a)
+    assert not Topic.objects.filter(process=published_a).exists()  # topics are not touched
     velo = Assignment.objects.filter(contribution__in=corpus_a["velo"]).values_list(
-        "topic__label", flat=True
+        "category__name", flat=True
     )
     assert list(velo).count("Vélo") >= 10
     detail = client.get(
@@ -202,3 +203,13 @@ def test_every_result_records_the_libraries_that_made_it(published_a, analyst_a,
     libraries = run.result["libraries"]
     assert libraries["numpy"] == version("numpy")
     assert libraries["scikit-learn"] == version("scikit-learn") and libraries["python"]
+
+
+def test_runs_recorded_before_the_codebook_option_still_count_as_topic_runs(published_a):
+    """The previous run compared with, or planned against, is a topic run: one recorded before
+    the codebook option existed (no "codebook" key) is one, on SQLite as on PostgreSQL."""
+    older = AnalysisRun.objects.create(process=published_a, parameters={"n_topics": 5})
+    topics = AnalysisRun.objects.create(process=published_a, parameters={"codebook": False})
+    AnalysisRun.objects.create(process=published_a, parameters={"codebook": True})
+    kept = set(AnalysisRun.objects.filter(services._NOT_CODEBOOK, process=published_a))
+    assert kept == {older, topics}

@@ -110,6 +110,15 @@ class AnswerSubjectOut(Schema):
     history: list[AnswerOut]
 
 
+class OutcomeOut(Schema):
+    contribution_id: int
+    topic_id: int | None
+    topic: str | None
+    statements: list[int]
+    answer_id: int | None
+    answer: AnswerOut | None
+
+
 class OpenDataFileOut(Schema):
     name: str
     url: str
@@ -195,6 +204,47 @@ def list_answers(request: HttpRequest, org: str, slug: str):
         }
         for subject in answers_of(process=process)
     ]
+
+
+def _outcome(outcome: Any) -> dict[str, Any]:
+    return {
+        "contribution_id": outcome.contribution.pk,
+        "topic_id": outcome.topic.pk if outcome.topic else None,
+        "topic": outcome.topic.label if outcome.topic else None,
+        "statements": [s.pk for s in outcome.statements],
+        "answer_id": outcome.answer.pk if outcome.answer else None,
+        "answer": _answer(outcome.answer) if outcome.answer else None,
+    }
+
+
+@api.get(
+    "/organizations/{org}/processes/{slug}/outcomes",
+    response=list[OutcomeOut],
+    tags=["restitution"],
+)
+def list_outcomes(request: HttpRequest, org: str, slug: str, offset: int = 0, limit: int = 500):
+    """What became of each public contribution, by contribution number (`limit` at most
+    1,000 a page): its topic after merges, the statements of the published synthesis it
+    backs, and the answer about it (its own, else its topic's or the nearest parent's). The
+    same selector as "Mes contributions" and the open data's topic_assignments."""
+    from palabre.synthesis.selectors import outcomes_public
+
+    process = _visible_process(request, org, slug)
+    outcomes = outcomes_public(process=process, offset=offset, limit=min(limit, 1000))
+    return [_outcome(o) for o in outcomes]
+
+
+@api.get(
+    "/organizations/{org}/processes/{slug}/contributions/{contribution_id}/outcome",
+    response=OutcomeOut,
+    tags=["restitution"],
+)
+def get_outcome(request: HttpRequest, org: str, slug: str, contribution_id: int):
+    """What became of one public contribution (see the list of outcomes)."""
+    from palabre.synthesis.selectors import outcome_public
+
+    process = _visible_process(request, org, slug)
+    return _outcome(outcome_public(process=process, pk=contribution_id))
 
 
 @api.get(

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from palabre.accounts.selectors import users_by_pk
 from palabre.contributions.selectors import contribution_find, contribution_get, contribution_texts
@@ -21,13 +22,14 @@ from palabre.organizations.roles import Action
 from palabre.organizations.selectors import members_who_can
 from palabre.processes.models import Process
 from palabre.processes.selectors import process_get_for_user
-from palabre.synthesis import coding, restitution, selectors, services
+from palabre.synthesis import coding, journal, restitution, selectors, services
 from palabre.synthesis.forms import (
     AnswerForm,
     CodebookCategoryForm,
     CodebookImportForm,
     ContributionsActionForm,
     MergeForm,
+    ReadingFilterForm,
     RenameForm,
     RunForm,
     SampleForm,
@@ -80,9 +82,39 @@ def runs(request: HttpRequest, organization: Organization, slug: str) -> HttpRes
 def run_detail(
     request: HttpRequest, organization: Organization, slug: str, run_id: int
 ) -> HttpResponse:
+    """A run and, while nobody has accepted or set it aside, its proposal: what accepting it
+    would change in the workspace, topic by topic, to accept whole or in part."""
     process = _process(request, organization, slug)
     run = selectors.run_get(process=process, pk=run_id)
     result = run.result or {}
+    if request.method == "POST":
+        what = request.POST.get("what", "")
+        try:
+            if what in ("accept", "accept-chosen"):
+                keys = request.POST.getlist("keys") if what == "accept-chosen" else None
+                if keys is not None and not keys:
+                    raise ValidationError(_("Tick the topics to apply, or apply everything."))
+                services.run_accept(run=run, user=request.user, keys=keys)
+                messages.success(
+                    request,
+                    _(
+                        "The analysis is applied to the workspace. The journal can undo it "
+                        "in one click."
+                    ),
+                )
+                return redirect(
+                    "backoffice:synthesis_workspace", org=organization.slug, slug=process.slug
+                )
+            if what == "discard":
+                services.run_discard(run=run, user=request.user)
+                messages.success(
+                    request, _("The proposal is set aside; the workspace is unchanged.")
+                )
+                return redirect(request.path)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(request.path)
+    plan = services.run_plan(run=run) if services.run_pending(run=run) else None
     return render(
         request,
         "backoffice/synthesis_run.html",
@@ -91,6 +123,8 @@ def run_detail(
             organization,
             process=process,
             run=run,
+            plan=plan,
+            comparison=_comparison_labels(process, run),
             method=result.get("method", ""),
             n_topics=sum(1 for t in result.get("topics", []) if not t.get("parent")),
             n_voices=result.get("n_voices"),
@@ -99,6 +133,56 @@ def run_detail(
             codebook=result.get("codebook"),
         ),
     )
+
+
+def _comparison_labels(process: Process, run: Any) -> list[dict[str, Any]]:
+    """The comparison's rows named as the analyst named the topics: a pair of matched
+    topics is one workspace topic (found by the engine key of the run last applied); the
+    engine's own name is left only for a topic the workspace does not have."""
+    if not run.comparison:
+        return []
+    workspace = selectors.topic_labels_by_engine_key(process=process)
+    applied = run.applied_at is not None
+    rows = []
+    for row in run.comparison.get("topics", []):
+        key = row.get("current_id") if applied else row.get("previous_id")
+        name = workspace.get(key or "")
+        rows.append(
+            {
+                "size": row["size"],
+                "previous": (name or row["previous"]) if row["previous"] else None,
+                "current": (name or row["current"]) if row["current"] else None,
+            }
+        )
+    return rows
+
+
+@backoffice(Action.ANALYSE)
+@require_post
+def edit_undo(request: HttpRequest, organization: Organization, slug: str, pk: int) -> HttpResponse:
+    """Undo one edit of the workspace's journal (rows changed since are left alone)."""
+    process = _process(request, organization, slug)
+    edit = selectors.edit_get(process=process, pk=pk)
+    try:
+        _undo, left = journal.edit_undo(edit=edit, user=request.user)
+        if left:
+            messages.warning(
+                request,
+                ngettext(
+                    "Undone, except %(n)d item changed again since, left as it is.",
+                    "Undone, except %(n)d items changed again since, left as they are.",
+                    left,
+                )
+                % {"n": left},
+            )
+        else:
+            messages.success(request, _("Undone."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    back = request.POST.get("next", "")
+    if back.startswith(f"/{organization.slug}/espace/"):
+        return redirect(back)
+    return redirect("backoffice:synthesis_workspace", org=organization.slug, slug=process.slug)
 
 
 @backoffice(Action.ANALYSE)
@@ -123,8 +207,11 @@ def workspace(request: HttpRequest, organization: Organization, slug: str) -> Ht
             request,
             organization,
             process=process,
-            topics=selectors.topics_of(process=process),
+            rows=selectors.topics_flat(selectors.topics_of(process=process)),
             unclassified=selectors.unclassified_count(process=process),
+            categories=selectors.categories_of(process=process),
+            to_review=selectors.to_review_count(process=process),
+            pending=selectors.run_pending_of(process=process),
             merge_form=merge_form,
             journal=selectors.journal_of(process=process)[:30],
             active=selectors.run_active(process=process),
@@ -143,7 +230,7 @@ def _act(
         n = services.contributions_move(
             process=process, contribution_ids=ids, target=target, user=user
         )
-        return _("%(n)d contributions moved.") % {"n": n}
+        return ngettext("%(n)d contribution moved.", "%(n)d contributions moved.", n) % {"n": n}
     if action == "split":
         new = services.topic_split(
             process=process, topic=topic, contribution_ids=ids, label=data["label"], user=user
@@ -154,6 +241,19 @@ def _act(
             process=process, contribution_ids=ids, pinned=action == "pin", user=user
         )
         return _("Quotes updated.")
+    if action == "cite":
+        draft = selectors.draft_of(process=process)
+        if draft is None or not data.get("statement"):
+            raise ValidationError(
+                {"statement": _("Choose the statement these contributions back.")}
+            )
+        statement = selectors.statement_get(synthesis=draft, pk=data["statement"])
+        n = restitution.evidence_add(statement=statement, contribution_ids=ids)
+        return ngettext(
+            "%(n)d contribution added to the statement's evidence.",
+            "%(n)d contributions added to the statement's evidence.",
+            n,
+        ) % {"n": n}
     if action in ("duplicate", "not_duplicate"):
         original = None
         if action == "duplicate":
@@ -174,12 +274,24 @@ def _act(
 
 @backoffice(Action.ANALYSE)
 def topic_detail(
-    request: HttpRequest, organization: Organization, slug: str, pk: int | None = None
+    request: HttpRequest,
+    organization: Organization,
+    slug: str,
+    pk: int | None = None,
+    everything: bool = False,
 ) -> HttpResponse:
+    """The reading room: the contributions of a topic with its sub-topics (or the
+    unclassified ones, or all of them), searched and filtered, paged, to move, split, pin,
+    mark or cite as evidence by lots; the whole contribution in a side panel."""
     process = _process(request, organization, slug)
     topic = selectors.topic_get(process=process, pk=pk) if pk else None
-    assignments = selectors.assignments_in(process=process, topic=topic)
-    page = Paginator(assignments, 50).get_page(request.GET.get("page"))
+    tree = selectors.topic_tree(process=process)
+    scope: Topic | str | None = topic or (None if everything else selectors.UNCLASSIFIED)
+    filter_form = ReadingFilterForm(request.GET, facets=selectors.reading_facets(process=process))
+    items = selectors.reading_room(
+        process=process, scope=scope, filters=filter_form.filters(), tree=tree
+    )
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
     what = request.POST.get("what")
     rename_form = RenameForm(
         request.POST if what == "rename" else None,
@@ -188,6 +300,7 @@ def topic_detail(
     action_form = ContributionsActionForm(
         request.POST if what == "act" else None,
         topics=selectors.topic_choices(process=process),
+        statements=selectors.draft_statement_choices(process=process),
         ids=[a.contribution_id for a in page.object_list]
         if what != "act"
         else [int(x) for x in request.POST.getlist("ids") if x.isdigit()],
@@ -203,6 +316,13 @@ def topic_detail(
                 return redirect(request.get_full_path())
         except ValidationError as error:
             apply_validation_error(rename_form if what == "rename" else action_form, error)
+    shown = selectors.reading_item(process=process, contribution_id=request.GET.get("voir"))
+    subtopics = [tree.topics[child] for child in (tree.children(topic.pk) if topic else [])]
+    for child in subtopics:
+        child.n_total = tree.total(child.pk)  # type: ignore[attr-defined]
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("voir", None)
     return render(
         request,
         "backoffice/synthesis_topic.html",
@@ -211,7 +331,16 @@ def topic_detail(
             organization,
             process=process,
             topic=topic,
+            everything=everything,
+            n_total=tree.total(topic.pk) if topic else None,
+            n_own=tree.own(topic.pk) if topic else None,
+            parent=tree.topics.get(tree.parent(topic.pk) or 0) if topic else None,
+            subtopics=subtopics,
             page=page,
+            filter_form=filter_form,
+            filtered=any(v for k, v in request.GET.items() if k not in ("page", "voir")),
+            query=query.urlencode(),
+            shown=shown,
             rename_form=rename_form,
             action_form=action_form,
             journal=selectors.journal_of(process=process, topic=topic)[:20] if topic else [],
@@ -290,6 +419,13 @@ def write(request: HttpRequest, organization: Organization, slug: str) -> HttpRe
                     )
                     messages.success(request, _("Statement added."))
                     return redirect(request.path)
+            if what == "proposal":
+                section = selectors.section_get(synthesis=draft, pk=request.POST.get("section"))
+                restitution.statement_from_proposal(
+                    section=section, proposal_id=request.POST.get("proposal", "")
+                )
+                messages.success(request, _("Statement added."))
+                return redirect(f"{request.path}#section-{section.pk}")
             if what == "delete-statement":
                 statement = selectors.statement_get(synthesis=draft, pk=request.POST.get("pk"))
                 restitution.statement_delete(statement=statement)
@@ -311,6 +447,8 @@ def write(request: HttpRequest, organization: Organization, slug: str) -> HttpRe
                 apply_validation_error(statement_forms[int(what.split("-")[1])], error)
             else:
                 messages.error(request, " ".join(error.messages))
+    for section in sections:  # what the analysis found people propose, to add as statements
+        section.proposed = selectors.proposals_for_section(section=section)  # type: ignore[attr-defined]
     return render(
         request,
         "backoffice/synthesis_write.html",
@@ -484,9 +622,17 @@ def coding_sample(
     page = Paginator(selectors.sample_contributions(sample=sample), 25).get_page(
         request.GET.get("page")
     )
+    labels = dict(topics)
+    likely = (
+        selectors.likely_topics(process=process, contributions=list(page.object_list))
+        if mine and len(topics) > 10
+        else {}
+    )
     for contribution in page.object_list:
         contribution.own_code = own.get(contribution.pk)  # type: ignore[attr-defined]
-    labels = dict(topics)
+        first = [pk for pk in likely.get(contribution.pk, []) if pk in labels]
+        contribution.likely = [(pk, labels[pk]) for pk in first]  # type: ignore[attr-defined]
+        contribution.others = [t for t in topics if t[0] not in first]  # type: ignore[attr-defined]
     agreement = None
     if both_done:
         agreement = coding.agreement_of(sample)

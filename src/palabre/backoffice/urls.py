@@ -98,9 +98,20 @@ urlpatterns = [
         name="synthesis_workspace",
     ),
     path(
+        "demarches/<slug:slug>/synthese/espace/journal/<int:pk>/annuler/",
+        synthesis_views.edit_undo,
+        name="synthesis_undo",
+    ),
+    path(
         "demarches/<slug:slug>/synthese/espace/themes/<int:pk>/",
         synthesis_views.topic_detail,
         name="synthesis_topic",
+    ),
+    path(
+        "demarches/<slug:slug>/synthese/espace/contributions/",
+        synthesis_views.topic_detail,
+        {"everything": True},
+        name="synthesis_contributions",
     ),
     path(
         "demarches/<slug:slug>/synthese/espace/non-classees/",

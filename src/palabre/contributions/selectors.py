@@ -13,7 +13,7 @@ from palabre.core.orm import get_or_404
 from palabre.processes.models import Process
 from palabre.processes.selectors import process_get_for_user
 
-from .models import Contribution, IdeaViewer, Support
+from .models import Contribution, IdeaViewer, Support, published_q
 
 
 def _held_filter(*, user: Any, process: Process) -> Q:
@@ -39,6 +39,12 @@ def contributions_visible_to(*, user: Any, process: Process) -> QuerySet[Contrib
         .filter(_held_filter(user=user, process=process))
         .select_related("author", "theme", "neighbourhood")
     )
+
+
+def contributions_public(*, process: Process) -> QuerySet[Contribution]:
+    """What anyone may read of the process, whoever asks (published_q): the open data's and
+    the API's contributions."""
+    return Contribution.objects.filter(published_q(), process=process)
 
 
 def contribution_get_for_user(*, user: Any, process: Process, pk: int) -> Contribution:

@@ -1,5 +1,6 @@
 """The demo's restitution: the Grand Débat questionnaire ("Simplifier vos démarches", closed)
-analysed, its topics reviewed by the analyst, a synthesis with evidence published, answers
+analysed, its topics reviewed by the analyst, a synthesis published whose statements are what
+the analysis found people propose in each topic (with their evidence), answers
 given by the elected member, and its open data published; the idea box has a draft synthesis
 open for contributors' comments. Louise (the demo resident) finds what became of her answer and
 her idea in "Mes contributions". Idempotent: nothing is redone once the synthesis exists."""
@@ -10,12 +11,13 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from palabre.contributions.models import Contribution
 from palabre.processes.models import Process
 from palabre.synthesis import restitution, services
-from palabre.synthesis.models import AnalysisRun, Answer, Assignment, Synthesis, Topic
-from palabre.synthesis.selectors import topics_of
+from palabre.synthesis.models import AnalysisRun, Answer, Assignment, Section, Synthesis, Topic
+from palabre.synthesis.selectors import proposals_for_section, topics_of
 
 #: When the engine finds these words in a topic's label, the analyst gives it a clearer name.
 RENAMES = {
@@ -43,6 +45,42 @@ def _evidence(topic: Topic, extra: list[int], n: int = 8) -> list[int]:
         .values_list("contribution_id", flat=True)[:n]
     )
     return ids + [pk for pk in extra if pk not in ids]
+
+
+def _statements(section: Section, topic: Topic, noun: str, extra: list[int], n: int = 3) -> None:
+    """The section's statements: what the analysis found people propose about its topic (the
+    `n` most held, word for word, each backed by the contributions that say it). A factual
+    statement (how many, and the expressions that come back most or a representative quote)
+    when the analysis found no proposal there, or to cite contributions (`extra`) that no
+    proposal holds."""
+    cited: set[int] = set()
+    for proposal in proposals_for_section(section=section)[:n]:
+        restitution.statement_from_proposal(section=section, proposal_id=proposal["id"])
+        cited.update(proposal["evidence"])
+    missing = [pk for pk in extra if pk not in cited]
+    if cited and not missing:
+        return
+    count = topic.n_total  # type: ignore[attr-defined]
+    evidence = _evidence(topic, missing, n=5)
+    expressions = ", ".join(f"« {k} »" for k in topic.keywords[:3])
+    if expressions:
+        text = f"{count} {noun} portent sur ce sujet ; ce qui revient le plus : {expressions}."
+    else:  # no expression shared: the most representative contribution, quoted
+        first = Contribution.objects.get(pk=evidence[0]).body if evidence else ""
+        quote = Truncator(" ".join(first.split())).chars(120)
+        text = f"{count} {noun} portent sur ce sujet, par exemple : « {quote} »"
+    restitution.statement_save(section=section, text=text, evidence_ids=evidence)
+
+
+def _top_proposal_answer(run: AnalysisRun, topic: Topic) -> Contribution | None:
+    """An answer behind the most held proposal of `topic` (None when it has none)."""
+    proposals = [
+        p for p in (run.result or {}).get("proposals", []) if p["topic"] == topic.engine_key
+    ]
+    if not proposals:
+        return None
+    ids = [int(i) for i in proposals[0]["evidence"]]
+    return Contribution.objects.filter(pk__in=ids).order_by("pk").first()
 
 
 def restitution_demo(
@@ -81,16 +119,18 @@ def restitution_demo(
     if run.status != AnalysisRun.Status.DONE:
         return
     roots = topics_of(process=demarches)
-    # Louise answered the questionnaire (an answer of the largest topic) and proposed an idea.
+    # Louise answered the questionnaire (an answer behind the most held proposal of the
+    # largest topic, else its first answer) and proposed an idea.
+    answer = _top_proposal_answer(run, roots[0]) if roots else None
     first = (
         Assignment.objects.filter(topic__in=[roots[0], *roots[0].children.all()])
         .order_by("contribution_id")
         .select_related("contribution")
         .first()
-        if roots
+        if roots and answer is None
         else None
     )
-    answer = first.contribution if first else None
+    answer = answer or (first.contribution if first else None)
     idea = (
         Contribution.objects.filter(process=idees, kind=Contribution.Kind.IDEA)
         .order_by("source_ref")
@@ -131,16 +171,8 @@ def restitution_demo(
         chosen.append(next(t for t in roots if t.pk == louise_topic.pk))
     for topic in chosen:
         section = restitution.section_add(synthesis=draft, title=topic.label, topic=topic)
-        n = topic.n_total  # type: ignore[attr-defined]
         extra = [answer.pk] if answer is not None and topic == louise_topic else []
-        restitution.statement_save(
-            section=section,
-            text=(
-                f"{n} réponses parlent de ce sujet ; les plus représentatives sont citées "
-                "ci-dessous."
-            ),
-            evidence_ids=_evidence(topic, extra),
-        )
+        _statements(section, topic, "réponses", extra)
     small = [t for t in roots if 0 < t.n_total <= 40][-1:]  # type: ignore[attr-defined]
     for topic in small:
         section = restitution.section_add(
@@ -204,8 +236,4 @@ def restitution_demo(
         )
         for topic in topics_of(process=idees)[:3]:
             section = restitution.section_add(synthesis=draft, title=topic.label, topic=topic)
-            restitution.statement_save(
-                section=section,
-                text=f"Plusieurs idées portent sur ce sujet ({topic.n_total}).",  # type: ignore[attr-defined]
-                evidence_ids=_evidence(topic, [], n=5),
-            )
+            _statements(section, topic, "idées", [], n=2)

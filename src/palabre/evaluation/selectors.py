@@ -339,13 +339,17 @@ def reweighted_topics(*, process: Process, representativeness: dict[str, Any]) -
     """Topic shares of the synthesis workspace, raw and reweighted: among the participants who
     described themselves and whose contributions were analysed, the share who spoke about each
     top-level topic (a person may speak about several), with 95 % margins of error."""
+    from palabre.contributions.models import published_q
     from palabre.synthesis.models import Assignment
-    from palabre.synthesis.selectors import topic_tree_ids, topics_of
+    from palabre.synthesis.selectors import topic_tree, topics_of
 
     model = representativeness["model"]
     position = {user: i for i, user in enumerate(representativeness["users"])}
     placed = Assignment.objects.filter(
-        process=process, contribution__author_id__in=list(position), topic__isnull=False
+        published_q("contribution__"),
+        process=process,
+        contribution__author_id__in=list(position),
+        topic__isnull=False,
     )
     speakers = set(placed.values_list("contribution__author_id", flat=True))
     if len(speakers) < THRESHOLD:
@@ -353,9 +357,10 @@ def reweighted_topics(*, process: Process, representativeness: dict[str, Any]) -
     answered = [user in speakers for user in position]
     sub = _subset(model, answered)
     rows = []
-    for topic in topics_of(process=process):
+    tree = topic_tree(process=process)
+    for topic in topics_of(process=process, tree=tree):
         authors = set(
-            placed.filter(topic__in=topic_tree_ids(topic)).values_list(
+            placed.filter(topic__in=tree.members(topic.pk)).values_list(
                 "contribution__author_id", flat=True
             )
         )

@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 
 from palabre.contributions.models import Contribution
 from palabre.core.spreadsheet import csv_dict_writer, xlsx_cells
+from palabre.evaluation.participation import participation_of, participation_rows
 from palabre.evaluation.selectors import (
     THRESHOLD,
     RecordUnavailable,
@@ -31,7 +32,8 @@ from palabre.evaluation.selectors import (
     suppress_small_cells,
 )
 from palabre.processes.models import Process
-from palabre.synthesis.models import Answer, Assignment, Statement, Synthesis, Topic
+from palabre.synthesis.models import Answer, Assignment, Statement, Synthesis
+from palabre.synthesis.selectors import outcomes_of, topic_tree
 from palabre_analysis.cleaning import mask_personal_data
 
 FORMULA_NOTE = (
@@ -192,7 +194,7 @@ def build(process: Process) -> tuple[dict[str, bytes], dict[str, Any]]:
     for dimension, counts in (("neighbourhood", neighbourhoods), ("participant_type", types)):
         breakdown.rows += [{"dimension": dimension, **row} for row in _suppressed(counts)]
 
-    topics = list(Topic.objects.filter(process=process).annotate(n=Count("assignments")))
+    tree = topic_tree(process=process)
     topic_table = Table(
         "topics",
         "Thèmes de la synthèse",
@@ -202,7 +204,12 @@ def build(process: Process) -> tuple[dict[str, bytes], dict[str, Any]]:
             ("label", "string", "Nom"),
             ("parent_id", "integer", "Thème parent"),
             ("merged_into_id", "integer", "Thème dans lequel il a été fusionné"),
-            ("contributions", "integer", "Contributions classées dans ce thème"),
+            (
+                "contributions",
+                "integer",
+                "Contributions publiques du thème et de ses sous-thèmes, le nombre affiché "
+                "partout (0 pour un thème fusionné : elles comptent dans merged_into_id)",
+            ),
         ],
         [
             {
@@ -210,30 +217,44 @@ def build(process: Process) -> tuple[dict[str, bytes], dict[str, Any]]:
                 "label": t.label,
                 "parent_id": t.parent_id,
                 "merged_into_id": t.merged_into_id,
-                "contributions": t.n,
+                "contributions": 0 if t.merged_into_id else tree.total(t.pk),
             }
-            for t in topics
+            for t in tree.topics.values()
         ],
+    )
+    pinned = set(
+        Assignment.objects.filter(process=process, pinned=True).values_list(
+            "contribution_id", flat=True
+        )
     )
     assignment_table = Table(
         "topic_assignments",
         "Classement des contributions",
-        "Le thème de chaque contribution ; source : analysis (analyse) ou agent.",
+        "Ce que chaque contribution est devenue, comme sur la page « Mes contributions » et "
+        "dans l'API : son thème (après fusions), sa source (analysis : l'analyse, agent : un "
+        "agent) et la réponse qui la concerne (la sienne, sinon celle de son thème ou du "
+        "thème parent le plus proche).",
         [
             ("contribution_id", "integer", "Contribution"),
             ("topic_id", "integer", "Thème (vide : non classée)"),
             ("source", "string", "engine ou agent"),
             ("quote", "boolean", "Citation retenue par les agents"),
+            ("answer_id", "integer", "Réponse qui la concerne (table answers ; vide : aucune)"),
+            ("answer_status", "string", "Statut de cette réponse"),
         ],
         [
             {
-                "contribution_id": a.contribution_id,
-                "topic_id": a.topic_id,
-                "source": a.source,
-                "quote": "true" if a.pinned else "false",
+                "contribution_id": o.contribution.pk,
+                "topic_id": o.topic.pk if o.topic else None,
+                "source": o.assignment.source if o.assignment else "",
+                "quote": "true" if o.contribution.pk in pinned else "false",
+                "answer_id": o.answer.pk if o.answer else None,
+                "answer_status": o.answer.status if o.answer else "",
             }
-            for a in Assignment.objects.filter(process=process).order_by("contribution_id")
-            if a.contribution_id in public_ids
+            for o in sorted(
+                outcomes_of(base.filter(published), tree=tree), key=lambda o: o.contribution.pk
+            )
+            if o.assignment or o.answer
         ],
     )
     synthesis = (
@@ -319,6 +340,7 @@ def build(process: Process) -> tuple[dict[str, bytes], dict[str, Any]]:
         statement_table,
         evidence_table,
         answer_table,
+        _participation_table(process),
         *_questionnaire_tables(process),
         *_vote_tables(process),
     ]
@@ -402,6 +424,54 @@ def _line_ends(value: Any) -> Any:
     if isinstance(value, str):
         return value.replace("\r\n", "\n").replace("\r", "\n")
     return value
+
+
+def _participation_table(process: Process) -> Table:
+    """Who took part: the figures of the public synthesis's "who took part?" block
+    (evaluation.participation), the same numbers as the page and the PDF."""
+    return Table(
+        "participation",
+        "Qui a participé",
+        "Les chiffres du bloc « Qui a participé ? » de la synthèse publique : personnes ayant "
+        "participé avec un compte, contributions publiques par canal, indice de "
+        "représentativité (comparaison des participants qui se sont décrits, avec leur "
+        "consentement, à la population de référence), groupes sous-représentés et part des "
+        "participants qui ont parlé de chaque thème, brute et redressée. Sans donnée "
+        f"personnelle : une part qui repose sur moins de {THRESHOLD} personnes est laissée "
+        "vide ; sans population de référence ou avec trop peu de participants décrits, seules "
+        "les premières lignes sont données.",
+        [
+            (
+                "measure",
+                "string",
+                "participants (personnes ayant participé avec un compte), contributions "
+                "(toutes, puis par canal), contributions_without_account, described_themselves "
+                "(participants qui se sont décrits), representativeness_index (0 à 1), "
+                "under_represented, topic_speakers (participants décrits dont les contributions "
+                "ont été analysées), topic_share",
+            ),
+            (
+                "category",
+                "string",
+                "Canal (online, paper, meeting, assisted, imported), critère:catégorie d'un "
+                "groupe sous-représenté (age:15-29, sexe:F, quartier:…) ou nom du thème",
+            ),
+            (
+                "value",
+                "number",
+                "Nombre, indice, ou part (0 à 1) parmi les participants décrits ; vide si "
+                f"moins de {THRESHOLD} personnes",
+            ),
+            ("reweighted", "number", "topic_share : part redressée sur la population (0 à 1)"),
+            ("margin", "number", "topic_share : marge d'erreur à 95 % de la part redressée"),
+            (
+                "population_share",
+                "number",
+                "under_represented : part du groupe dans la population de référence (0 à 1)",
+            ),
+        ],
+        participation_rows(participation_of(process=process)),
+    )
 
 
 def _questionnaire_tables(process: Process) -> list[Table]:

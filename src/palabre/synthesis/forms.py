@@ -55,21 +55,89 @@ class ContributionsActionForm(forms.Form):
         ("not_duplicate", _("No longer duplicates")),
         ("campaign", _("Mark as a campaign")),
         ("not_campaign", _("Not a campaign")),
+        ("cite", _("Cite as evidence of the statement chosen below")),
     ]
     action = forms.ChoiceField(label=_("What to do with the chosen contributions"), choices=ACTIONS)
     target = forms.TypedChoiceField(label=_("Topic"), required=False, coerce=int, empty_value=None)
     label = forms.CharField(label=_("Name of the new topic"), required=False, max_length=200)
     original = forms.IntegerField(label=_("Number of the original contribution"), required=False)
+    statement = forms.TypedChoiceField(
+        label=_("Statement of the draft synthesis"), required=False, coerce=int, empty_value=None
+    )
     ids = forms.TypedMultipleChoiceField(
         label=_("Contributions"), coerce=int, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(
-        self, *args: Any, topics: list[tuple[int, str]], ids: list[int], **kwargs: Any
+        self,
+        *args: Any,
+        topics: list[tuple[int, str]],
+        ids: list[int],
+        statements: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "target").choices = [("", _("Unclassified")), *topics]
         _choices(self, "ids").choices = [(pk, str(pk)) for pk in ids]
+        if statements:
+            _choices(self, "statement").choices = [("", "—"), *statements]
+        else:
+            del self.fields["statement"]
+            _choices(self, "action").choices = [c for c in self.ACTIONS if c[0] != "cite"]
+
+
+class ReadingFilterForm(forms.Form):
+    """The reading room's filters, in the address (GET: a filtered list can be shared)."""
+
+    q = forms.CharField(label=_("Words in the text"), required=False, max_length=200)
+    canal = forms.ChoiceField(label=_("Channel"), required=False)
+    position = forms.ChoiceField(label=_("Stance"), required=False)
+    quartier = forms.TypedChoiceField(
+        label=_("Neighbourhood"), required=False, coerce=int, empty_value=None
+    )
+    question = forms.ChoiceField(label=_("Question"), required=False)
+    categorie = forms.TypedChoiceField(
+        label=_("Codebook category"), required=False, coerce=int, empty_value=None
+    )
+    revoir = forms.BooleanField(label=_("To review (the codebook run was unsure)"), required=False)
+    agent = forms.BooleanField(label=_("Placed by an agent"), required=False)
+    campagne = forms.BooleanField(label=_("Campaigns"), required=False)
+    doublon = forms.BooleanField(label=_("Duplicates"), required=False)
+
+    FACETS = (
+        ("canal", "channel"),
+        ("position", "stance"),
+        ("quartier", "neighbourhood"),
+        ("question", "question"),
+        ("categorie", "category"),
+    )
+
+    def __init__(self, *args: Any, facets: dict[str, list[tuple[Any, str]]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for name, key in self.FACETS:
+            if facets[key]:
+                _choices(self, name).choices = [("", _("All")), *facets[key]]
+            else:  # a filter with nothing to choose is not offered
+                del self.fields[name]
+
+    def filters(self) -> Any:
+        from .selectors import ReadingFilters
+
+        if not self.is_valid():
+            return ReadingFilters()
+        data = self.cleaned_data
+        return ReadingFilters(
+            text=data.get("q") or "",
+            channel=data.get("canal") or "",
+            stance=data.get("position") or "",
+            neighbourhood=data.get("quartier"),
+            question=data.get("question") or "",
+            category=data.get("categorie"),
+            to_review=bool(data.get("revoir")),
+            by_agent=bool(data.get("agent")),
+            campaign=bool(data.get("campagne")),
+            duplicate=bool(data.get("doublon")),
+        )
 
 
 class MergeForm(forms.Form):

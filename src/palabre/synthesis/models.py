@@ -42,6 +42,10 @@ class AnalysisRun(models.Model):
     # lost its worker (killed, restarted) and is marked failed when the next one starts
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # a finished run is a proposal: the workspace changes only when an analyst accepts it
+    # (all of it or some topics), as one journalled edit that can be undone
+    applied_at = models.DateTimeField(null=True, blank=True)
+    discarded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -101,6 +105,13 @@ class Assignment(models.Model):
         Contribution, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     campaign = models.BooleanField(_("campaign"), default=False)
+    # the codebook category a codebook run filed it under: beside its topic, never instead
+    category = models.ForeignKey(
+        "CodebookCategory", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    category_score = models.FloatField(default=0.0)
+    # the codebook run was not sure (low or close confidence): a person should look
+    to_review = models.BooleanField(_("to review"), default=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -128,6 +139,8 @@ class Edit(models.Model):
         UNPIN = "unpin", _("Quote unpinned")
         DUPLICATE = "duplicate", _("Marked as duplicate")
         CAMPAIGN = "campaign", _("Marked as campaign")
+        CODEBOOK_APPLIED = "codebook_applied", _("Codebook applied")
+        UNDO = "undo", _("Undone")
 
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="+")
     topic = models.ForeignKey(
@@ -138,6 +151,9 @@ class Edit(models.Model):
     )
     action = models.CharField(max_length=20, choices=Action.choices)
     detail = models.JSONField(default=dict)
+    # what the edit changed, to undo it (synthesis.journal): rows before and after
+    undo = models.JSONField(null=True, blank=True, editable=False)
+    undone_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -164,6 +164,17 @@ def statement_save(
     return statement
 
 
+@transaction.atomic
+def evidence_add(*, statement: Statement, contribution_ids: list[int]) -> int:
+    """Cite more contributions as evidence of a draft statement (from the reading room).
+    Returns how many were not cited yet."""
+    _editable(statement.section.synthesis)
+    evidence = _evidence(statement.section.synthesis.process, contribution_ids)
+    already = set(statement.evidence.values_list("pk", flat=True))
+    statement.evidence.add(*evidence)
+    return len(set(evidence) - already)
+
+
 def statement_delete(*, statement: Statement) -> None:
     _editable(statement.section.synthesis)
     statement.delete()
@@ -299,3 +310,25 @@ def answer_give(
     _answer_audit(answer, previous, user)
     transaction.on_commit(lambda: answer_given.send(sender=Answer, answer=answer))
     return answer
+
+
+@transaction.atomic
+def statement_from_proposal(*, section: Section, proposal_id: str) -> Statement:
+    """Add a proposal of the analysis (selectors.proposals_for_section) to the section as a
+    statement, word for word, backed by its contributions still readable; the analyst can
+    then reword or delete it like any statement. Refused for a published synthesis, and for a
+    proposal the section does not offer (unknown, about another topic, already a statement
+    of the draft, or with no readable contribution left)."""
+    from .selectors import proposals_for_section
+
+    _editable(section.synthesis)
+    # one at a time per draft: a double click adds the statement once
+    Synthesis.objects.select_for_update().filter(pk=section.synthesis_id).first()
+    proposal = next(
+        (p for p in proposals_for_section(section=section) if p["id"] == proposal_id), None
+    )
+    if proposal is None:
+        raise ValidationError(
+            _("This proposal of the analysis is not offered for this section any more.")
+        )
+    return statement_save(section=section, text=proposal["text"], evidence_ids=proposal["evidence"])

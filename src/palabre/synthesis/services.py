@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,6 +30,11 @@ from .models import AnalysisRun, Assignment, CodebookCategory, Edit, Topic
 logger = logging.getLogger(__name__)
 
 SEGMENTS = ("channel", "kind", "neighbourhood", "participant_type", "theme", "question")
+
+# Runs that found topics (not codebook classifications); runs recorded before the option
+# existed have no "codebook" key, and `.exclude(parameters__codebook=True)` would drop them
+# on SQLite, where comparing a missing key yields NULL.
+_NOT_CODEBOOK = Q(parameters__codebook=False) | ~Q(parameters__has_key="codebook")
 
 
 # --- Analysis runs -------------------------------------------------------------------------
@@ -112,10 +119,12 @@ def _corrections(process: Process) -> dict[str, str]:
 
 
 def run_execute(*, run_id: int) -> str:
-    """The task's body. A failure leaves the workspace and the previous runs as they were and
-    keeps the error on the run. The run is claimed in one statement (waiting → running): a
-    task delivered twice (a worker's retry, two workers) runs the analysis once; the other
-    delivery returns at once with the run's status."""
+    """The task's body: run the engine and keep its result as a proposal (the workspace
+    changes when an analyst accepts it; a workspace still empty takes it at once). A failure
+    leaves the workspace and the previous runs as they were and keeps the error on the run.
+    The run is claimed in one statement (waiting → running): a task delivered twice (a
+    worker's retry, two workers) runs the analysis once; the other delivery returns at once
+    with the run's status."""
     claimed = AnalysisRun.objects.filter(pk=run_id, status=AnalysisRun.Status.QUEUED).update(
         status=AnalysisRun.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
     )
@@ -146,22 +155,20 @@ def run_execute(*, run_id: int) -> str:
             progress=progress,
         )
         result = synthesizer.fit(corpus).result_
-        progress(_("Updating the workspace…"))
         with transaction.atomic():
             previous = (
                 AnalysisRun.objects.filter(
                     process=run.process, status=AnalysisRun.Status.DONE, pk__lt=run.pk
                 )
+                .filter(_NOT_CODEBOOK)
                 .order_by("-pk")
                 .first()
             )
             comparison = (
-                compare_results(previous.result, result) if previous and previous.result else None
+                compare_results(previous.result, result)
+                if previous and previous.result and "codebook" not in result
+                else None
             )
-            if "codebook" in result:
-                _apply_codebook(run, result)
-            else:
-                _apply(run, result, previous.result if previous else None)
             AnalysisRun.objects.filter(pk=run.pk).update(
                 status=AnalysisRun.Status.DONE,
                 result=result,
@@ -169,6 +176,18 @@ def run_execute(*, run_id: int) -> str:
                 engine_version=result["engine_version"],
                 finished_at=timezone.now(),
             )
+            # older proposals nobody accepted are replaced by this one
+            AnalysisRun.objects.filter(
+                process=run.process,
+                status=AnalysisRun.Status.DONE,
+                applied_at__isnull=True,
+                discarded_at__isnull=True,
+                pk__lt=run.pk,
+            ).update(discarded_at=timezone.now())
+            if "codebook" not in result and not Topic.objects.filter(process=run.process).exists():
+                progress(_("Filling the workspace…"))
+                run.refresh_from_db()
+                run_accept(run=run, user=run.started_by)
     except Exception as error:
         logger.exception("analysis run %s failed", run.pk)
         message = "; ".join(error.messages) if isinstance(error, ValidationError) else repr(error)
@@ -188,18 +207,66 @@ def _final(topic_id: int | None, topics: dict[int, Topic]) -> int | None:
     return topic_id
 
 
-def _apply(run: AnalysisRun, result: dict[str, Any], previous: dict[str, Any] | None) -> None:
-    """Bring the run into the workspace without losing an edit. Each topic of the run is
-    matched to a topic of the previous run by shared contributions, hence to the workspace
-    topic that came from it (`engine_key`): renamed topics keep their name, merged ones send
-    their contributions to the topic they were merged into. Topics without such a match are
-    matched to the workspace's by shared contributions, or created. Contributions placed by an
-    agent stay where they are."""
-    process = run.process
+@dataclass
+class ProposalRow:
+    """One destination of a proposal: an existing topic (`key` "t<pk>"), a topic the run
+    would create ("n<engine id>") or a codebook category ("c<pk>"), with the contributions
+    it has now and would have after, how many arrive and leave; `curated`: an analyst named
+    it or placed contributions in it."""
+
+    key: str
+    label: str
+    new_label: str = ""
+    parent: str = ""
+    now: int = 0
+    incoming: int = 0
+    outgoing: int = 0
+    curated: bool = False
+    new: bool = False
+
+    @property
+    def after(self) -> int:
+        return self.now + self.incoming - self.outgoing
+
+    @property
+    def choosable(self) -> bool:
+        """Accepting it changes something (a row that only loses contributions follows the
+        rows that receive them)."""
+        return self.new or bool(self.incoming) or bool(self.new_label)
+
+
+@dataclass
+class Plan:
+    """What accepting a run would change in the workspace (computed against the workspace as
+    it is now, again when the analyst accepts)."""
+
+    run: AnalysisRun
+    codebook: bool
+    # contribution → (destination key or None: unclassified, score, campaign or to review)
+    moves: dict[int, tuple[str | None, float, bool]] = field(default_factory=dict)
+    current: dict[int, str | None] = field(default_factory=dict)
+    kept_by_agents: int = 0
+    leaving: list[int] = field(default_factory=list)
+    new_topics: dict[str, dict[str, Any]] = field(default_factory=dict)
+    topic_updates: dict[int, dict[str, Any]] = field(default_factory=dict)
+    rows: list[ProposalRow] = field(default_factory=list)
+
+    @property
+    def moving(self) -> int:
+        return sum(1 for cid, move in self.moves.items() if self.current.get(cid, "-") != move[0])
+
+
+def _topic_plan(plan: Plan, result: dict[str, Any], previous: dict[str, Any] | None) -> None:
+    """Match each topic of the run to a workspace topic without losing an edit. Each run
+    topic is matched to a topic of the previous accepted run by shared contributions, hence
+    to the workspace topic that came from it (`engine_key`): renamed topics keep their name,
+    merged ones send their contributions to the topic they were merged into. Topics without
+    such a match are matched to the workspace's by shared contributions, or proposed as new.
+    Contributions placed by an agent stay where they are."""
+    process = plan.run.process
     topics = {t.pk: t for t in Topic.objects.filter(process=process)}
     by_key = {t.engine_key: t for t in topics.values() if t.engine_key}
-    Topic.objects.filter(process=process).update(engine_key="")
-    current = {str(a.contribution_id): a for a in Assignment.objects.filter(process=process)}
+    current = {a.contribution_id: a for a in Assignment.objects.filter(process=process)}
     engine_topics = {t["id"]: t for t in result["topics"]}
     leaf_of = {a["id"]: a["topic"] for a in result["assignments"]}
     previous_topics = {t["id"]: t for t in (previous or {}).get("topics", [])}
@@ -219,10 +286,10 @@ def _apply(run: AnalysisRun, result: dict[str, Any], previous: dict[str, Any] | 
         return topic_id if parent else None
 
     ws_leaf = {
-        cid: (str(_final(a.topic_id, topics)) if a.topic_id else None) for cid, a in current.items()
+        str(cid): (str(_final(a.topic_id, topics)) if a.topic_id else None)
+        for cid, a in current.items()
     }
-    mapping: dict[str, Topic] = {}
-    created = 0
+    mapping: dict[str, str] = {}
     for top in (True, False):
         run_level = {cid: level(t, "run", top) for cid, t in leaf_of.items()}
         through_previous = match_topics(
@@ -238,66 +305,305 @@ def _apply(run: AnalysisRun, result: dict[str, Any], previous: dict[str, Any] | 
             topic = by_key.get(through_previous.get(engine_id, ""))
             if topic is None and engine_id in direct:
                 topic = topics[int(direct[engine_id])]
+            label = engine_topic["label"][:200]
             if topic is not None and topic.pk not in used:
                 used.add(topic.pk)
-                topic.keywords = engine_topic["keywords"]
-                topic.engine_key = engine_id
-                if not topic.label_edited and topic.label != engine_topic["label"][:200]:
-                    sections_follow(topic=topic, label=engine_topic["label"][:200])
-                    topic.label = engine_topic["label"][:200]
-                topic.save(update_fields=["keywords", "engine_key", "label"])
+                update: dict[str, Any] = {
+                    "keywords": engine_topic["keywords"],
+                    "engine_key": engine_id,
+                }
+                if not topic.label_edited and topic.label != label:
+                    update["label"] = label
+                plan.topic_updates[topic.pk] = update
                 final = _final(topic.pk, topics)
-                topic = topics[final] if final is not None else topic
+                mapping[engine_id] = f"t{final if final is not None else topic.pk}"
             else:
-                parent = mapping.get(engine_topic["parent"] or "")
-                topic = Topic.objects.create(
-                    process=process,
-                    label=engine_topic["label"][:200],
-                    keywords=engine_topic["keywords"],
-                    engine_key=engine_id,
-                    parent=parent,
-                )
-                topics[topic.pk] = topic
-                created += 1
-            mapping[engine_id] = topic
+                mapping[engine_id] = f"n{engine_id}"
+                plan.new_topics[engine_id] = {
+                    "label": label,
+                    "keywords": engine_topic["keywords"],
+                    "parent": engine_topic["parent"],
+                }
     campaign_ids = {
         cid for group in result["duplicate_groups"] if group["campaign"] for cid in group["ids"]
     }
-    to_update, to_create = [], []
-    kept = 0
     for row in result["assignments"]:
-        cid = row["id"]
-        target = mapping[row["topic"]] if row["topic"] else None
+        cid = int(row["id"])
         existing = current.pop(cid, None)
         if existing is not None and existing.source == Assignment.Source.AGENT:
-            kept += 1
+            plan.kept_by_agents += 1
             continue
-        if existing is None:
+        if existing is not None:
+            final = _final(existing.topic_id, topics)
+            plan.current[cid] = f"t{final}" if final is not None else None
+        plan.moves[cid] = (
+            mapping[row["topic"]] if row["topic"] else None,
+            row["score"],
+            row["id"] in campaign_ids,
+        )
+    # contributions no longer analysed (hidden, withdrawn since) leave the workspace unless
+    # an agent placed them
+    plan.leaving = [cid for cid, a in current.items() if a.source == Assignment.Source.ENGINE]
+    from .selectors import topic_tree
+
+    tree = topic_tree(process=process)
+    rows: dict[str, ProposalRow] = {}
+    edited = set(
+        Assignment.objects.filter(process=process, source=Assignment.Source.AGENT)
+        .exclude(topic=None)
+        .values_list("topic_id", flat=True)
+    )
+
+    def row_of(key: str) -> ProposalRow:
+        if key not in rows:
+            if key.startswith("t"):
+                topic = topics[int(key[1:])]
+                parent = tree.parent(topic.pk)
+                rows[key] = ProposalRow(
+                    key=key,
+                    label=topic.label,
+                    new_label=plan.topic_updates.get(topic.pk, {}).get("label", ""),
+                    parent=topics[parent].label if parent else "",
+                    now=tree.own(topic.pk),
+                    curated=topic.label_edited or topic.pk in edited,
+                )
+            else:
+                new = plan.new_topics[key[1:]]
+                parent_key = mapping.get(new["parent"] or "", "")
+                rows[key] = ProposalRow(
+                    key=key,
+                    label=new["label"],
+                    new=True,
+                    parent=(
+                        topics[int(parent_key[1:])].label
+                        if parent_key.startswith("t")
+                        else plan.new_topics.get(parent_key[1:], {}).get("label", "")
+                    ),
+                )
+        return rows[key]
+
+    for key in (*mapping.values(),):
+        row_of(key)
+    for cid, (destination, _score, _campaign) in plan.moves.items():
+        before = plan.current.get(cid)
+        if cid in plan.current and before == destination:
+            continue
+        if destination is not None:
+            row_of(destination).incoming += 1
+        if before is not None:
+            row_of(before).outgoing += 1
+    plan.rows = sorted(
+        rows.values(), key=lambda r: (not (r.curated and r.outgoing), -r.after, r.label)
+    )
+
+
+def _codebook_plan(plan: Plan, result: dict[str, Any]) -> None:
+    """A codebook run files each contribution under its most confident category, beside its
+    topic (topics are not touched); what the engine was not sure of is marked to review."""
+    process = plan.run.process
+    categories = {
+        c.name: c for c in CodebookCategory.objects.filter(organization=process.organization_id)
+    }
+    current = {
+        cid: (f"c{category}" if category else None, source)
+        for cid, category, source in Assignment.objects.filter(process=process).values_list(
+            "contribution_id", "category_id", "source"
+        )
+    }
+    review = {str(cid) for cid in result["codebook"].get("review", [])}
+    rows: dict[str, ProposalRow] = {}
+    counts = Counter(key for key, _source in current.values() if key)
+    for name, each in categories.items():
+        key = f"c{each.pk}"
+        rows[key] = ProposalRow(key=key, label=name, now=counts.get(key, 0))
+    for row in result["codebook"]["assignments"]:
+        best = max(row["categories"], key=lambda c: c["confidence"], default=None)
+        category = categories.get(best["name"]) if best else None
+        destination = f"c{category.pk}" if category else None
+        cid = int(row["id"])
+        if cid in current:
+            plan.current[cid] = current[cid][0]
+        plan.moves[cid] = (
+            destination,
+            best["confidence"] if best else 0.0,
+            str(row["id"]) in review,
+        )
+        before = plan.current.get(cid)
+        if cid in plan.current and before == destination:
+            continue
+        if destination is not None:
+            rows[destination].incoming += 1
+        if before is not None and before in rows:
+            rows[before].outgoing += 1
+    plan.rows = sorted(rows.values(), key=lambda r: (-r.after, r.label))
+
+
+def run_plan(*, run: AnalysisRun) -> Plan:
+    """What accepting `run` would change, against the workspace as it is now."""
+    if run.status != AnalysisRun.Status.DONE or not run.result:
+        raise ValidationError(_("Only a finished analysis can be applied."))
+    plan = Plan(run=run, codebook="codebook" in run.result)
+    if plan.codebook:
+        _codebook_plan(plan, run.result)
+    else:
+        previous = (
+            AnalysisRun.objects.filter(
+                process=run.process,
+                status=AnalysisRun.Status.DONE,
+                applied_at__isnull=False,
+                pk__lt=run.pk,
+            )
+            .filter(_NOT_CODEBOOK)
+            .order_by("-applied_at", "-pk")
+            .first()
+        )
+        _topic_plan(plan, run.result, previous.result if previous else None)
+    return plan
+
+
+def run_pending(*, run: AnalysisRun) -> bool:
+    """Whether `run` is a proposal an analyst can still accept or discard."""
+    return (
+        run.status == AnalysisRun.Status.DONE
+        and run.applied_at is None
+        and run.discarded_at is None
+    )
+
+
+@transaction.atomic
+def run_accept(*, run: AnalysisRun, user: Any, keys: Iterable[str] | None = None) -> Edit:
+    """Apply a run's proposal to the workspace, all of it (`keys` None) or only the
+    destinations chosen (`keys`: ProposalRow keys): contributions go to a destination only
+    when it is accepted; a new sub-topic accepted brings its new parent. One journal entry,
+    which can be undone."""
+    from .journal import Recorder
+
+    Process.objects.select_for_update().filter(pk=run.process_id).first()
+    run = AnalysisRun.objects.select_related("process").get(pk=run.pk)
+    if not run_pending(run=run):
+        raise ValidationError(_("This analysis was already applied or set aside."))
+    plan = run_plan(run=run)
+    chosen = {r.key for r in plan.rows} if keys is None else set(keys)
+    if plan.codebook:
+        return _codebook_accept(plan, chosen, user)
+    process = run.process
+    recorder = Recorder(process)
+    recorder.watch_assignments(None)
+    Topic.objects.filter(process=process).update(engine_key="")
+    created: dict[str, Topic] = {}
+
+    def create(engine_id: str) -> Topic:
+        if engine_id not in created:
+            new = plan.new_topics[engine_id]
+            parent_key = new["parent"]
+            parent = None
+            if parent_key:
+                parent_row = next((r for r in plan.rows if r.key in (f"n{parent_key}",)), None)
+                if parent_row is not None:
+                    parent = create(parent_key)
+                else:
+                    parent = Topic.objects.filter(process=process, engine_key=parent_key).first()
+            created[engine_id] = Topic.objects.create(
+                process=process,
+                label=new["label"],
+                keywords=new["keywords"],
+                engine_key=engine_id,
+                parent=parent,
+            )
+        return created[engine_id]
+
+    for pk, update in plan.topic_updates.items():
+        fields = {k: v for k, v in update.items() if k != "label" or f"t{pk}" in chosen}
+        if "label" in fields:
+            sections_follow(topic=Topic(pk=pk), label=fields["label"])
+        Topic.objects.filter(pk=pk).update(**fields)
+    for key in sorted(chosen):
+        if key.startswith("n") and key[1:] in plan.new_topics:
+            create(key[1:])
+    existing = {a.contribution_id: a for a in Assignment.objects.filter(process=process)}
+    to_update, to_create = [], []
+    for cid, (destination, score, campaign) in plan.moves.items():
+        accepted = destination is None or destination in chosen
+        target_id = None
+        if destination is not None and destination.startswith("t"):
+            target_id = int(destination[1:])
+        elif destination is not None and destination[1:] in created:
+            target_id = created[destination[1:]].pk
+        assignment = existing.get(cid)
+        if assignment is None:
             to_create.append(
                 Assignment(
                     process=process,
-                    contribution_id=int(cid),
-                    topic=target,
-                    score=row["score"],
-                    campaign=cid in campaign_ids,
+                    contribution_id=cid,
+                    topic_id=target_id if accepted else None,
+                    score=score if accepted else 0.0,
+                    campaign=campaign,
+                )
+            )
+        elif accepted and (assignment.topic_id != target_id or assignment.score != score):
+            assignment.topic_id, assignment.score = target_id, score
+            assignment.campaign = assignment.campaign or campaign
+            to_update.append(assignment)
+    _save_assignments(to_update, to_create)
+    Assignment.objects.filter(process=process, contribution_id__in=plan.leaving).delete()
+    AnalysisRun.objects.filter(pk=run.pk).update(applied_at=timezone.now())
+    return Edit.objects.create(
+        process=process,
+        user=user,
+        action=Edit.Action.RUN_APPLIED,
+        detail={
+            "run": run.pk,
+            "new_topics": len(created),
+            "kept_by_agents": plan.kept_by_agents,
+            "partial": keys is not None,
+        },
+        undo=recorder.changes(),
+    )
+
+
+def _codebook_accept(plan: Plan, chosen: set[str], user: Any) -> Edit:
+    from .journal import Recorder
+
+    run, process = plan.run, plan.run.process
+    recorder = Recorder(process)
+    recorder.watch_assignments(plan.moves)
+    existing = {a.contribution_id: a for a in Assignment.objects.filter(process=process)}
+    to_update, to_create = [], []
+    for cid, (destination, score, review) in plan.moves.items():
+        if destination is not None and destination not in chosen:
+            continue
+        category_id = int(destination[1:]) if destination else None
+        assignment = existing.get(cid)
+        if assignment is None:
+            to_create.append(
+                Assignment(
+                    process=process,
+                    contribution_id=cid,
+                    category_id=category_id,
+                    category_score=score,
+                    to_review=review,
                 )
             )
         else:
-            existing.topic, existing.score = target, row["score"]
-            existing.campaign = existing.campaign or cid in campaign_ids
-            to_update.append(existing)
+            assignment.category_id, assignment.category_score = category_id, score
+            assignment.to_review = review
+            to_update.append(assignment)
     _save_assignments(to_update, to_create)
-    # Contributions no longer analysed (hidden, withdrawn since) leave the workspace unless an
-    # agent placed them.
-    Assignment.objects.filter(
-        pk__in=[a.pk for a in current.values() if a.source == Assignment.Source.ENGINE]
-    ).delete()
-    Edit.objects.create(
+    AnalysisRun.objects.filter(pk=run.pk).update(applied_at=timezone.now())
+    return Edit.objects.create(
         process=process,
-        user=run.started_by,
-        action=Edit.Action.RUN_APPLIED,
-        detail={"run": run.pk, "new_topics": created, "kept_by_agents": kept},
+        user=user,
+        action=Edit.Action.CODEBOOK_APPLIED,
+        detail={"run": run.pk, "categories": len(chosen)},
+        undo=recorder.changes(),
     )
+
+
+def run_discard(*, run: AnalysisRun, user: Any) -> None:
+    """Set a proposal aside: the workspace stays as it is."""
+    if not run_pending(run=run):
+        raise ValidationError(_("This analysis was already applied or set aside."))
+    AnalysisRun.objects.filter(pk=run.pk).update(discarded_at=timezone.now())
 
 
 def _save_assignments(changed: list[Assignment], new: list[Assignment]) -> None:
@@ -309,46 +615,6 @@ def _save_assignments(changed: list[Assignment], new: list[Assignment]) -> None:
     for row in changed:
         row.pk = None
     Assignment.objects.bulk_create([*changed, *new], batch_size=2000)
-
-
-def _apply_codebook(run: AnalysisRun, result: dict[str, Any]) -> None:
-    """A codebook run: the workspace's topics are the codebook's categories (found by name,
-    created when missing, never renamed); each contribution goes to its most confident
-    category, or stays unclassified; contributions placed by an agent stay where they are."""
-    process = run.process
-    topics = {}
-    for category in result["codebook"]["categories"]:
-        topic = Topic.objects.filter(
-            process=process, label=category["name"], merged_into__isnull=True
-        ).first() or Topic.objects.create(
-            process=process, label=category["name"], label_edited=True
-        )
-        topics[category["name"]] = topic
-    current = {str(a.contribution_id): a for a in Assignment.objects.filter(process=process)}
-    to_update, to_create, kept = [], [], 0
-    for row in result["codebook"]["assignments"]:
-        best = max(row["categories"], key=lambda c: c["confidence"], default=None)
-        target = topics[best["name"]] if best else None
-        score = best["confidence"] if best else 0.0
-        existing = current.get(row["id"])
-        if existing is not None and existing.source == Assignment.Source.AGENT:
-            kept += 1
-        elif existing is None:
-            to_create.append(
-                Assignment(
-                    process=process, contribution_id=int(row["id"]), topic=target, score=score
-                )
-            )
-        else:
-            existing.topic, existing.score = target, score
-            to_update.append(existing)
-    _save_assignments(to_update, to_create)
-    Edit.objects.create(
-        process=process,
-        user=run.started_by,
-        action=Edit.Action.RUN_APPLIED,
-        detail={"run": run.pk, "codebook": len(topics), "kept_by_agents": kept},
-    )
 
 
 # --- The organisation's codebook -----------------------------------------------------------
@@ -412,12 +678,35 @@ def codebook_import(*, organization: Any, path: str) -> int:
 
 
 # --- Workspace edits ------------------------------------------------------------------------
+# Each edit records the rows it changes (journal.Recorder) in its journal entry, so that it
+# can be undone from the journal.
 
 
 def _journal(
-    *, process: Process, user: Any, action: str, topic: Topic | None = None, **detail: Any
-) -> None:
-    Edit.objects.create(process=process, topic=topic, user=user, action=action, detail=detail)
+    *,
+    process: Process,
+    user: Any,
+    action: str,
+    topic: Topic | None = None,
+    recorder: Any = None,
+    **detail: Any,
+) -> Edit:
+    return Edit.objects.create(
+        process=process,
+        topic=topic,
+        user=user,
+        action=action,
+        detail=detail,
+        undo=recorder.changes() if recorder is not None else None,
+    )
+
+
+def _recorder(process: Process, contribution_ids: Iterable[int] = ()) -> Any:
+    from .journal import Recorder
+
+    recorder = Recorder(process)
+    recorder.watch_assignments(contribution_ids)
+    return recorder
 
 
 def topic_rename(*, topic: Topic, label: str, version: int, user: Any) -> Topic:
@@ -426,6 +715,7 @@ def topic_rename(*, topic: Topic, label: str, version: int, user: Any) -> Topic:
     if not label:
         raise ValidationError({"label": _("A topic needs a name.")})
     with transaction.atomic():
+        recorder = _recorder(topic.process)
         changed = Topic.objects.filter(pk=topic.pk, version=version).update(
             label=label[:200], label_edited=True, version=F("version") + 1
         )
@@ -445,6 +735,7 @@ def topic_rename(*, topic: Topic, label: str, version: int, user: Any) -> Topic:
             user=user,
             action=Edit.Action.RENAME,
             topic=topic,
+            recorder=recorder,
             before=topic.label,
             after=label,
         )
@@ -467,22 +758,38 @@ def sections_follow(*, topic: Topic, label: str) -> int:
 @transaction.atomic
 def topics_merge(*, topics: Iterable[Topic], target: Topic, user: Any) -> int:
     """Merge topics into `target`: their contributions and sub-topics move there; the merged
-    topics stay (marked) so that the next analysis sends their contributions to `target` too."""
+    topics stay (marked) so that the next analysis sends their contributions to `target` too.
+    Returns how many contributions now count for `target` that did not (those of the merged
+    topics with their sub-topics: TopicTree's count). One journal entry."""
+    from .selectors import topic_tree
+
+    tree = topic_tree(process=target.process_id)
+    inside = set(tree.members(target.pk))
+    topics = [t for t in topics if t.pk != target.pk and t.process_id == target.process_id]
+    if not topics:
+        return 0
+    recorder = _recorder(
+        target.process,
+        Assignment.objects.filter(topic__in=topics).values_list("contribution_id", flat=True),
+    )
     moved = 0
     for topic in topics:
-        if topic.pk == target.pk or topic.process_id != target.process_id:
-            continue
-        moved += Assignment.objects.filter(topic=topic).update(topic=target)
+        if topic.pk not in inside:  # a sub-topic merged into its parent already counted
+            moved += tree.total(topic.pk)
+            inside.update(tree.members(topic.pk))
+        Assignment.objects.filter(topic=topic).update(topic=target)
         Topic.objects.filter(parent=topic).exclude(pk=target.pk).update(parent=target)
         Topic.objects.filter(pk=topic.pk).update(merged_into=target)
-        _journal(
-            process=target.process,
-            user=user,
-            action=Edit.Action.MERGE,
-            topic=target,
-            merged=topic.label,
-            merged_id=topic.pk,
-        )
+    _journal(
+        process=target.process,
+        user=user,
+        action=Edit.Action.MERGE,
+        topic=target,
+        recorder=recorder,
+        merged=", ".join(t.label for t in topics),
+        merged_ids=[t.pk for t in topics],
+        moved=moved,
+    )
     return moved
 
 
@@ -490,11 +797,9 @@ def _assignments(process: Process, contribution_ids: Iterable[int]) -> Any:
     return Assignment.objects.filter(process=process, contribution_id__in=list(contribution_ids))
 
 
-@transaction.atomic
-def contributions_move(
+def _place(
     *, process: Process, contribution_ids: list[int], target: Topic | None, user: Any
 ) -> int:
-    """Place contributions in `target` (None: unclassified) as an agent's choice."""
     if target is not None and target.process_id != process.pk:
         raise ValidationError(_("This topic belongs to another process."))
     published = Contribution.objects.filter(process=process, pk__in=contribution_ids)
@@ -508,14 +813,26 @@ def contributions_move(
             if pk not in existing
         ]
     )
-    n = _assignments(process, contribution_ids).update(
-        topic=target, source=Assignment.Source.AGENT, score=1.0, updated_by=user
+    return int(
+        _assignments(process, contribution_ids).update(
+            topic=target, source=Assignment.Source.AGENT, score=1.0, updated_by=user
+        )
     )
+
+
+@transaction.atomic
+def contributions_move(
+    *, process: Process, contribution_ids: list[int], target: Topic | None, user: Any
+) -> int:
+    """Place contributions in `target` (None: unclassified) as an agent's choice."""
+    recorder = _recorder(process, contribution_ids)
+    n = _place(process=process, contribution_ids=contribution_ids, target=target, user=user)
     _journal(
         process=process,
         user=user,
         action=Edit.Action.MOVE,
         topic=target,
+        recorder=recorder,
         contributions=sorted(contribution_ids),
     )
     return n
@@ -531,29 +848,47 @@ def topic_split(
     user: Any,
 ) -> Topic:
     """A new topic beside `topic` (at the top level when the contributions come from the
-    unclassified ones), made of the chosen contributions."""
+    unclassified ones), made of the chosen contributions. One journal entry."""
     if not contribution_ids:
         raise ValidationError(_("Choose the contributions that make the new topic."))
     if not label.strip():
         raise ValidationError({"label": _("A topic needs a name.")})
+    recorder = _recorder(process, contribution_ids)
     new = Topic.objects.create(
         process=process,
         label=label.strip()[:200],
         label_edited=True,
         parent=topic.parent if topic else None,
     )
-    contributions_move(process=process, contribution_ids=contribution_ids, target=new, user=user)
-    _journal(process=process, user=user, action=Edit.Action.SPLIT, topic=topic, into=new.label)
+    _place(process=process, contribution_ids=contribution_ids, target=new, user=user)
+    _journal(
+        process=process,
+        user=user,
+        action=Edit.Action.SPLIT,
+        topic=topic,
+        recorder=recorder,
+        into=new.label,
+        contributions=sorted(contribution_ids),
+    )
     return new
 
 
+@transaction.atomic
 def quotes_pin(*, process: Process, contribution_ids: list[int], pinned: bool, user: Any) -> int:
+    recorder = _recorder(process, contribution_ids)
     n = _assignments(process, contribution_ids).update(pinned=pinned, updated_by=user)
     action = Edit.Action.PIN if pinned else Edit.Action.UNPIN
-    _journal(process=process, user=user, action=action, contributions=sorted(contribution_ids))
-    return n
+    _journal(
+        process=process,
+        user=user,
+        action=action,
+        recorder=recorder,
+        contributions=sorted(contribution_ids),
+    )
+    return int(n)
 
 
+@transaction.atomic
 def duplicates_mark(
     *, process: Process, contribution_ids: list[int], original: Contribution | None, user: Any
 ) -> int:
@@ -561,26 +896,31 @@ def duplicates_mark(
     if original is not None and original.process_id != process.pk:
         raise ValidationError(_("The original must be a contribution of this process."))
     ids = [pk for pk in contribution_ids if original is None or pk != original.pk]
+    recorder = _recorder(process, ids)
     n = _assignments(process, ids).update(duplicate_of=original, updated_by=user)
     _journal(
         process=process,
         user=user,
         action=Edit.Action.DUPLICATE,
+        recorder=recorder,
         contributions=sorted(ids),
         original=original.pk if original else None,
     )
-    return n
+    return int(n)
 
 
+@transaction.atomic
 def campaign_mark(
     *, process: Process, contribution_ids: list[int], campaign: bool, user: Any
 ) -> int:
+    recorder = _recorder(process, contribution_ids)
     n = _assignments(process, contribution_ids).update(campaign=campaign, updated_by=user)
     _journal(
         process=process,
         user=user,
         action=Edit.Action.CAMPAIGN,
+        recorder=recorder,
         contributions=sorted(contribution_ids),
         campaign=campaign,
     )
-    return n
+    return int(n)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -14,26 +15,34 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from palabre.contributions.selectors import contributions_by
 from palabre.core.forms import apply_validation_error
 from palabre.core.http import attachment
 from palabre.core.ratelimit import rate_limit
+from palabre.evaluation.participation import participation_of
 from palabre.processes.models import Process
-from palabre.synthesis import restitution, selectors
+from palabre.synthesis import published, restitution, selectors
 from palabre.synthesis.forms import DraftCommentForm
+from palabre.synthesis.models import Synthesis
 
 from .idea_views import _process
 
 
-def _document(request: HttpRequest, process: Process) -> dict[str, Any]:
+def _published(request: HttpRequest, process: Process) -> Synthesis:
+    """The version asked for (?version=N), or the latest; 404 when none is published."""
     version = request.GET.get("version")
     synthesis = selectors.synthesis_public(
         process=process, version=int(version) if version and version.isdigit() else None
     )
     if synthesis is None:
         raise Http404(_("No synthesis has been published for this process yet."))
+    return synthesis
+
+
+def _document(process: Process, synthesis: Synthesis) -> dict[str, Any]:
     subjects = selectors.sections_for_answers(selectors.answers_of(process=process), synthesis)
     sections = selectors.document_of(synthesis=synthesis)
     return {
@@ -54,12 +63,15 @@ def _document(request: HttpRequest, process: Process) -> dict[str, Any]:
         "latest": selectors.synthesis_public(process=process),
         "subjects": subjects,
         "status_counts": selectors.status_counts(subjects),
+        # the same figures on the page, in the PDF and in the open data (participation.csv)
+        "participation": participation_of(process=process),
+        "method_summary": published.method_summary(synthesis=synthesis),
     }
 
 
 def synthesis_public(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     process = _process(request, org, slug)
-    context = _document(request, process)
+    context = _document(process, _published(request, process))
     from .views import _feedback_open
 
     context["feedback_open"] = _feedback_open(process)
@@ -71,16 +83,24 @@ def synthesis_public(request: HttpRequest, org: str, slug: str) -> HttpResponse:
 
 
 def synthesis_pdf(request: HttpRequest, org: str, slug: str) -> HttpResponse:
-    from weasyprint import HTML
-
+    """The PDF of a published version, rendered the first time it is asked for (in the site's
+    language, whoever asks) and then served from the storage: it never changes."""
     process = _process(request, org, slug)
-    context = _document(request, process)
-    html = render_to_string("synthesis/pdf.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
-        pdf_variant="pdf/ua-1"
-    )
-    name = f"synthese-{process.slug}-v{context['synthesis'].version}.pdf"
-    return attachment(pdf, name)
+    synthesis = _published(request, process)
+
+    def render() -> bytes:
+        from weasyprint import HTML
+
+        with translation.override(settings.LANGUAGE_CODE):
+            html = render_to_string(
+                "synthesis/pdf.html", _document(process, synthesis), request=request
+            )
+            return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
+                pdf_variant="pdf/ua-1"
+            )
+
+    pdf = published.pdf_of(synthesis=synthesis, render=render)
+    return attachment(pdf, f"synthese-{process.slug}-v{synthesis.version}.pdf")
 
 
 @rate_limit("comment")
