@@ -34,8 +34,9 @@ class RunForm(forms.Form):
         label=_("Classify into the organisation's codebook"),
         required=False,
         help_text=_(
-            "Instead of finding topics, place each contribution in one of your categories "
-            "(with a confidence); the analysis proposes new categories for what fits none."
+            "Instead of finding topics, file each contribution under one of your categories "
+            "(with a confidence), beside its topic; the analysis suggests categories for what "
+            "fits none. Nothing changes before you apply its proposal."
         ),
     )
 

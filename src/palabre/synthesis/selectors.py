@@ -335,7 +335,7 @@ def reading_facets(*, process: Process) -> dict[str, list[tuple[Any, str]]]:
     """The values the reading room's filters offer: those present in the process."""
     from palabre.organizations.models import Neighbourhood
 
-    contributions = Contribution.objects.filter(published_q(), process=process)
+    contributions = Contribution.objects.filter(published_q(), process=process).order_by()
     channels = dict(Contribution._meta.get_field("channel").choices or [])
     stances = dict(Contribution.Stance.choices)
     present = set(contributions.values_list("channel", flat=True).distinct())

@@ -485,7 +485,7 @@ def run_accept(*, run: AnalysisRun, user: Any, keys: Iterable[str] | None = None
     plan = run_plan(run=run)
     chosen = {r.key for r in plan.rows} if keys is None else set(keys)
     if plan.codebook:
-        return _codebook_accept(plan, chosen, user)
+        return _codebook_accept(plan, chosen, user, everything=keys is None)
     process = run.process
     recorder = Recorder(process)
     recorder.watch_assignments(None)
@@ -561,7 +561,9 @@ def run_accept(*, run: AnalysisRun, user: Any, keys: Iterable[str] | None = None
     )
 
 
-def _codebook_accept(plan: Plan, chosen: set[str], user: Any) -> Edit:
+def _codebook_accept(plan: Plan, chosen: set[str], user: Any, *, everything: bool) -> Edit:
+    """File contributions under the chosen categories; a contribution that fits no category
+    loses the one it had only when the whole proposal is applied."""
     from .journal import Recorder
 
     run, process = plan.run, plan.run.process
@@ -570,7 +572,7 @@ def _codebook_accept(plan: Plan, chosen: set[str], user: Any) -> Edit:
     existing = {a.contribution_id: a for a in Assignment.objects.filter(process=process)}
     to_update, to_create = [], []
     for cid, (destination, score, review) in plan.moves.items():
-        if destination is not None and destination not in chosen:
+        if destination not in chosen and not (destination is None and everything):
             continue
         category_id = int(destination[1:]) if destination else None
         assignment = existing.get(cid)
