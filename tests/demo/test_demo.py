@@ -274,3 +274,46 @@ def test_demo_evaluation_reweights_topic_shares_and_times_answers(tmp_path):
     assert topics["speakers"] >= 10 and topics["rows"]
     answers = process_metrics(process=demarches)["answers"]
     assert answers["answered"] > 0 and answers["median_days"] is not None
+
+
+def test_demo_public_synthesis_is_one_a_town_hall_can_sign(tmp_path, client, monkeypatch, settings):
+    """The demo's published synthesis: every statement backed by readable contributions, a
+    figures table that gives each section its topic's count (the workspace's), and a "Qui a
+    participé ?" block speaking of representativeness, on the page and in the PDF."""
+    import weasyprint
+    from django.urls import reverse
+    from django.utils.html import escape
+
+    from palabre.synthesis.models import Synthesis
+    from palabre.synthesis.selectors import topic_tree
+
+    load_demo(tmp_path / "absent")
+    demarches = Process.objects.get(slug="simplifier-vos-demarches")
+    synthesis = Synthesis.objects.filter(process=demarches, status="published").latest("version")
+    statements = [s for section in synthesis.sections.all() for s in section.statements.all()]
+    assert statements
+    for statement in statements:
+        assert statement.evidence.filter(is_hidden=False, withdrawn_at=None).exists(), statement
+    kwargs = {"org": demarches.organization.slug, "slug": demarches.slug}
+    page = client.get(reverse("synthesis_public", kwargs=kwargs), HTTP_ACCEPT_LANGUAGE="fr")
+    html = page.content.decode()
+    assert "Qui a participé ?" in html and "représentativité" in html
+    tree = topic_tree(process=demarches)
+    topic_sections = [s for s in synthesis.sections.order_by("position") if s.topic_id]
+    assert [row["n"] for row in page.context["figures"]] == [
+        tree.total(s.topic_id) for s in topic_sections
+    ]
+    pages = []
+    init = weasyprint.HTML.__init__
+
+    def recorded(self, *args, **kwargs):
+        pages.append(kwargs["string"])
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "__init__", recorded)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    assert client.get(reverse("synthesis_pdf", kwargs=kwargs)).status_code == 200
+    (pdf_html,) = pages
+    assert "Qui a participé ?" in pdf_html and "représentativité" in pdf_html
+    for statement in statements:
+        assert str(escape(statement.text)) in pdf_html
