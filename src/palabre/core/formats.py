@@ -12,3 +12,9 @@ def thousands(amount: int | None) -> str:
 def euros(amount: int | None) -> str:
     """12 500 €, with a no-break space before the sign."""
     return thousands(amount) + "\u00a0€"
+
+
+def percent(share: float) -> str:
+    """A share (0 to 1) as a whole percentage, French style: 44 % (a no-break space before
+    the sign)."""
+    return thousands(round(share * 100)) + "\u00a0%"

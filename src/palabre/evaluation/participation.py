@@ -18,7 +18,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from palabre.contributions.models import Contribution, published_q
-from palabre.core.formats import thousands
+from palabre.core.formats import percent
 from palabre.core.models import Channel
 from palabre.processes.models import Process
 
@@ -33,11 +33,6 @@ _BAND_OPEN = re.compile(r"^(\d+)\+$")
 
 def _percent(share: float | None) -> int | None:
     return None if share is None else round(share * 100)
-
-
-def percent_text(share: float) -> str:
-    """A share as a whole percentage, French style: 44 % (a no-break space before the sign)."""
-    return thousands(round(share * 100)) + "\u00a0%"
 
 
 @dataclass(frozen=True)
@@ -76,11 +71,11 @@ class MissingGroup:
 
     @property
     def sample_text(self) -> str:
-        return "" if self.sample_share is None else percent_text(self.sample_share)
+        return "" if self.sample_share is None else percent(self.sample_share)
 
     @property
     def population_text(self) -> str:
-        return percent_text(self.population_share)
+        return percent(self.population_share)
 
 
 @dataclass(frozen=True)
@@ -112,11 +107,11 @@ class TopicShare:
 
     @property
     def raw_text(self) -> str:
-        return "" if self.raw is None else percent_text(self.raw)
+        return "" if self.raw is None else percent(self.raw)
 
     @property
     def weighted_text(self) -> str:
-        return "" if self.weighted is None else percent_text(self.weighted)
+        return "" if self.weighted is None else percent(self.weighted)
 
 
 @dataclass
