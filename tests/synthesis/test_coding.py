@@ -35,7 +35,7 @@ def test_double_coding_blind_then_agreement_and_settling(
         Assignment.objects.filter(contribution__in=ids).values_list("contribution", "topic")
     )
     # the analyst follows the analysis; the agent disagrees on the first three
-    first = {f"code-{pk}": engine[pk] or "" for pk in ids}
+    first = {f"code-{pk}": engine[pk] or "none" for pk in ids}
     second = dict(first)
     for pk in ids[:3]:
         other = next(t.pk for t in topics if t.pk != engine[pk])
@@ -88,3 +88,24 @@ def test_coders_see_the_ten_most_likely_topics_first(
         assert {pk for pk, _ in contribution.likely} | {pk for pk, _ in contribution.others} == {
             pk for pk, _ in page.context["topics"]
         }
+
+
+def test_contributions_left_on_not_coded_are_not_counted_as_coded(
+    as_user, published_a, agent_a, analyst_a, corpus_a, analyse
+):
+    analyse(published_a, agent_a)
+    sample = coding.sample_create(
+        process=published_a, coder_a=analyst_a, coder_b=agent_a, size=10, user=agent_a, seed=2
+    )
+    ids = sorted(sample.contributions.values_list("pk", flat=True))
+    topic = Topic.objects.filter(process=published_a, merged_into=None).first()
+    url = reverse(
+        "backoffice:coding_sample",
+        kwargs={"org": "ville-a", "slug": published_a.slug, "pk": sample.pk},
+    )
+    codes = {f"code-{pk}": "" for pk in ids}
+    codes[f"code-{ids[0]}"] = topic.pk
+    codes[f"code-{ids[1]}"] = "none"
+    as_user(analyst_a).post(url, {"what": "code", **codes})
+    assert coding.progress_of(sample)["a"] == 2
+    assert coding.codes_of(sample, analyst_a.pk) == {ids[0]: topic.pk, ids[1]: None}

@@ -121,3 +121,29 @@ def test_a_topic_counts_its_sub_topics_merged_topics_and_only_readable_contribut
     assert now.get(f"t{sub.pk}", 1) == 1
     assert f"t{second.pk}" not in now
     assert selectors.topic_tree(process=published_a).total(big.pk) == expected
+
+
+def test_a_published_version_keeps_its_figures_when_the_workspace_changes(
+    published_a, analyst_a, corpus_a, analyse
+):
+    analyse(published_a, analyst_a, n_topics=3, random_state=0)
+    big, other = selectors.topics_of(process=published_a)[:2]
+    draft = restitution.draft_get_or_create(process=published_a)
+    section = restitution.section_add(synthesis=draft, title="", topic=big)
+    evidence = list(
+        Assignment.objects.filter(topic=big).values_list("contribution_id", flat=True)[:2]
+    )
+    restitution.statement_save(section=section, text="Un constat.", evidence_ids=evidence)
+    restitution.synthesis_publish(synthesis=draft, user=analyst_a)
+    n = selectors.topic_tree(process=published_a).total(big.pk)
+    moved = list(
+        Assignment.objects.filter(topic=other).values_list("contribution_id", flat=True)[:3]
+    )
+    services.contributions_move(
+        process=published_a, contribution_ids=moved, target=big, user=analyst_a
+    )
+    published = selectors.document_of(synthesis=draft)
+    assert [f["n"] for f in selectors.section_figures(list(published))] == [n]
+    # the next draft counts the workspace as it is now
+    nxt = restitution.draft_get_or_create(process=published_a)
+    assert [f["n"] for f in selectors.section_figures(list(nxt.sections.all()))] == [n + 3]

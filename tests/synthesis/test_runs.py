@@ -213,3 +213,35 @@ def test_runs_recorded_before_the_codebook_option_still_count_as_topic_runs(publ
     AnalysisRun.objects.create(process=published_a, parameters={"codebook": True})
     kept = set(AnalysisRun.objects.filter(services._NOT_CODEBOOK, process=published_a))
     assert kept == {older, topics}
+
+
+def test_a_topic_the_engine_could_not_name_is_named_by_its_keywords():
+    assert services._topic_label({"label": "T12.5", "keywords": ["vitesse", "route", "80"]}) == (
+        "Vitesse, route, 80"
+    )
+    assert services._topic_label({"label": "Carte grise", "keywords": ["carte"]}) == "Carte grise"
+    assert services._topic_label({"label": "T3", "keywords": []}) == "T3"
+
+
+def test_a_new_run_replaces_a_pending_proposal_and_says_so(
+    as_user, published_a, analyst_a, corpus_a, analyse
+):
+    from django.urls import reverse
+
+    analyse(published_a, analyst_a, n_topics=3, random_state=0)
+    first = analyse(published_a, analyst_a, n_topics=4, random_state=1)
+    kwargs = {"org": published_a.organization.slug, "slug": published_a.slug}
+    client = as_user(analyst_a)
+    page = client.get(reverse("backoffice:synthesis_runs", kwargs=kwargs)).content.decode()
+    assert f"Analyse n° {first.pk}" in page or f"Analysis n° {first.pk}" in page
+    second = analyse(published_a, analyst_a, n_topics=5, random_state=2)
+    first.refresh_from_db()
+    assert first.discarded_at and first.superseded_by_id == second.pk
+    detail = client.get(
+        reverse("backoffice:synthesis_run", kwargs={**kwargs, "run_id": first.pk})
+    ).content.decode()
+    assert f"n° {second.pk}" in detail
+    plan = services.run_plan(run=second)
+    # rows where nothing changes are counted, not listed
+    assert all(r.incoming or r.outgoing or r.new or r.new_label for r in plan.changed_rows)
+    assert plan.unchanged == len(plan.rows) - len(plan.changed_rows)

@@ -73,6 +73,8 @@ def runs(request: HttpRequest, organization: Organization, slug: str) -> HttpRes
             form=form,
             runs=selectors.runs_of(process=process)[:20],
             active=selectors.run_active(process=process),
+            pending=selectors.run_pending_of(process=process),
+            codebook_size=selectors.codebook_categories(organization=organization).count(),
             n_contributions=selectors.analysable_count(process=process),
         ),
     )
@@ -160,23 +162,15 @@ def _comparison_labels(process: Process, run: Any) -> list[dict[str, Any]]:
 @backoffice(Action.ANALYSE)
 @require_post
 def edit_undo(request: HttpRequest, organization: Organization, slug: str, pk: int) -> HttpResponse:
-    """Undo one edit of the workspace's journal (rows changed since are left alone)."""
+    """Undo one edit of the workspace's journal (refused while a later edit changed the same
+    rows); undoing an undo puts the edit back."""
     process = _process(request, organization, slug)
     edit = selectors.edit_get(process=process, pk=pk)
     try:
-        _undo, left = journal.edit_undo(edit=edit, user=request.user)
-        if left:
-            messages.warning(
-                request,
-                ngettext(
-                    "Undone, except %(n)d item changed again since, left as it is.",
-                    "Undone, except %(n)d items changed again since, left as they are.",
-                    left,
-                )
-                % {"n": left},
-            )
-        else:
-            messages.success(request, _("Undone."))
+        journal.edit_undo(edit=edit, user=request.user)
+        messages.success(
+            request, _("Put back.") if edit.action == edit.Action.UNDO else _("Undone.")
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     back = request.POST.get("next", "")
@@ -266,6 +260,22 @@ def _act(
             process=process, contribution_ids=ids, original=original, user=user
         )
         return _("Duplicates updated.")
+    if action in ("category", "reviewed"):
+        category = (
+            selectors.codebook_category_get(organization=process.organization, pk=data["category"])
+            if action == "category" and data.get("category")
+            else None
+        )
+        n = services.categories_set(
+            process=process,
+            contribution_ids=ids,
+            category=category,
+            keep=action == "reviewed",
+            user=user,
+        )
+        return ngettext("%(n)d contribution reviewed.", "%(n)d contributions reviewed.", n) % {
+            "n": n
+        }
     services.campaign_mark(
         process=process, contribution_ids=ids, campaign=action == "campaign", user=user
     )
@@ -288,9 +298,8 @@ def topic_detail(
     tree = selectors.topic_tree(process=process)
     scope: Topic | str | None = topic or (None if everything else selectors.UNCLASSIFIED)
     filter_form = ReadingFilterForm(request.GET, facets=selectors.reading_facets(process=process))
-    items = selectors.reading_room(
-        process=process, scope=scope, filters=filter_form.filters(), tree=tree
-    )
+    filters = filter_form.filters()
+    items = selectors.reading_room(process=process, scope=scope, filters=filters, tree=tree)
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     what = request.POST.get("what")
     rename_form = RenameForm(
@@ -301,6 +310,9 @@ def topic_detail(
         request.POST if what == "act" else None,
         topics=selectors.topic_choices(process=process),
         statements=selectors.draft_statement_choices(process=process),
+        categories=[
+            (c.pk, c.name) for c in selectors.codebook_categories(organization=organization)
+        ],
         ids=[a.contribution_id for a in page.object_list]
         if what != "act"
         else [int(x) for x in request.POST.getlist("ids") if x.isdigit()],
@@ -313,7 +325,9 @@ def topic_detail(
                 return redirect(request.get_full_path())
             if what == "act" and action_form.is_valid():
                 messages.success(request, _act(request, process, action_form, topic))
-                return redirect(request.get_full_path())
+                back = request.GET.copy()
+                back.pop("voir", None)  # the panel showed a contribution that may have moved
+                return redirect(f"{request.path}?{back.urlencode()}" if back else request.path)
         except ValidationError as error:
             apply_validation_error(rename_form if what == "rename" else action_form, error)
     shown = selectors.reading_item(process=process, contribution_id=request.GET.get("voir"))
@@ -338,7 +352,7 @@ def topic_detail(
             subtopics=subtopics,
             page=page,
             filter_form=filter_form,
-            filtered=any(v for k, v in request.GET.items() if k not in ("page", "voir")),
+            filtered=filters.active,
             query=query.urlencode(),
             shown=shown,
             rename_form=rename_form,
@@ -595,8 +609,8 @@ def coding_sample(
         codes: dict[int, int | None] = {}
         for key in request.POST:
             value = request.POST.get(key, "")
-            if key.startswith("code-") and key[5:].isdigit():
-                codes[int(key[5:])] = int(value) if value.isdigit() else None
+            if key.startswith("code-") and key[5:].isdigit() and value:  # "": not coded yet
+                codes[int(key[5:])] = int(value) if value.isdigit() else None  # "none"
         try:
             coding.codes_save(sample=sample, coder=request.user, codes=codes)
             messages.success(request, _("Your codes are saved."))
@@ -623,6 +637,7 @@ def coding_sample(
         request.GET.get("page")
     )
     labels = dict(topics)
+    paths = selectors.topic_paths(process=process)
     likely = (
         selectors.likely_topics(process=process, contributions=list(page.object_list))
         if mine and len(topics) > 10
@@ -630,8 +645,9 @@ def coding_sample(
     )
     for contribution in page.object_list:
         contribution.own_code = own.get(contribution.pk)  # type: ignore[attr-defined]
+        contribution.coded = contribution.pk in own  # type: ignore[attr-defined]
         first = [pk for pk in likely.get(contribution.pk, []) if pk in labels]
-        contribution.likely = [(pk, labels[pk]) for pk in first]  # type: ignore[attr-defined]
+        contribution.likely = [(pk, paths.get(pk, labels[pk])) for pk in first]  # type: ignore[attr-defined]
         contribution.others = [t for t in topics if t[0] not in first]  # type: ignore[attr-defined]
     agreement = None
     if both_done:

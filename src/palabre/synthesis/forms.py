@@ -57,6 +57,8 @@ class ContributionsActionForm(forms.Form):
         ("campaign", _("Mark as a campaign")),
         ("not_campaign", _("Not a campaign")),
         ("cite", _("Cite as evidence of the statement chosen below")),
+        ("category", _("File under the codebook category chosen below (reviewed)")),
+        ("reviewed", _("Mark as reviewed (keep their category)")),
     ]
     action = forms.ChoiceField(label=_("What to do with the chosen contributions"), choices=ACTIONS)
     target = forms.TypedChoiceField(label=_("Topic"), required=False, coerce=int, empty_value=None)
@@ -64,6 +66,9 @@ class ContributionsActionForm(forms.Form):
     original = forms.IntegerField(label=_("Number of the original contribution"), required=False)
     statement = forms.TypedChoiceField(
         label=_("Statement of the draft synthesis"), required=False, coerce=int, empty_value=None
+    )
+    category = forms.TypedChoiceField(
+        label=_("Codebook category"), required=False, coerce=int, empty_value=None
     )
     ids = forms.TypedMultipleChoiceField(
         label=_("Contributions"), coerce=int, widget=forms.CheckboxSelectMultiple
@@ -75,16 +80,24 @@ class ContributionsActionForm(forms.Form):
         topics: list[tuple[int, str]],
         ids: list[int],
         statements: list[tuple[int, str]] | None = None,
+        categories: list[tuple[int, str]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "target").choices = [("", _("Unclassified")), *topics]
         _choices(self, "ids").choices = [(pk, str(pk)) for pk in ids]
+        absent = set()
         if statements:
             _choices(self, "statement").choices = [("", "—"), *statements]
         else:
             del self.fields["statement"]
-            _choices(self, "action").choices = [c for c in self.ACTIONS if c[0] != "cite"]
+            absent.add("cite")
+        if categories:
+            _choices(self, "category").choices = [("", _("No category")), *categories]
+        else:  # no codebook category: nothing to file under
+            del self.fields["category"]
+            absent |= {"category", "reviewed"}
+        _choices(self, "action").choices = [c for c in self.ACTIONS if c[0] not in absent]
 
 
 class ReadingFilterForm(forms.Form):
@@ -124,8 +137,7 @@ class ReadingFilterForm(forms.Form):
     def filters(self) -> Any:
         from .selectors import ReadingFilters
 
-        if not self.is_valid():
-            return ReadingFilters()
+        self.is_valid()  # a value no longer offered (a category since removed) is left out
         data = self.cleaned_data
         return ReadingFilters(
             text=data.get("q") or "",
@@ -238,8 +250,9 @@ class SampleForm(forms.Form):
 
     def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "coder_a").choices = people
-        _choices(self, "coder_b").choices = people
+        # no one chosen at first: two different people must be picked
+        _choices(self, "coder_a").choices = [("", "—"), *people]
+        _choices(self, "coder_b").choices = [("", "—"), *people]
 
 
 class CodebookCategoryForm(forms.ModelForm):

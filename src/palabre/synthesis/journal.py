@@ -1,8 +1,9 @@
 """Undo for the synthesis workspace. Every edit (a run accepted, a rename, a merge, a move…)
 records the rows it changed, before and after (`Recorder`), in its journal entry
-(`Edit.undo`); `edit_undo` puts the "before" back where a row is still as the edit left it,
-and leaves alone what someone changed since (it says how many). Undoing is itself a
-journalled edit, so it can be undone in turn.
+(`Edit.undo`); `edit_undo` puts the "before" back when every row is still as the edit left
+it. When a later edit changed some of them, the undo is refused (undo the later edits first):
+undoing an old edit under newer ones would throw away their work. Undoing is itself a
+journalled edit, so it can be undone in turn ("Rétablir").
 
 Rows are keyed by what does not change: an assignment by its contribution (a run rewrites
 assignment rows), a topic by its id. Only rows that really changed are stored."""
@@ -14,8 +15,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from palabre.processes.models import Process
 
@@ -92,7 +95,20 @@ class Recorder:
 
 
 def undoable(edit: Edit) -> bool:
-    return bool(edit.undo) and edit.undone_at is None and edit.action != Edit.Action.UNDO
+    return bool(edit.undo) and edit.undone_at is None
+
+
+def _conflicts(process: Process, data: dict[str, list[Row]]) -> int:
+    """How many rows the edit changed were changed again since."""
+    current_t = _topic_rows(process, [row[0] for row in data.get("topics", [])])
+    current_a = _assignment_rows(process, [row[0] for row in data.get("assignments", [])])
+    return sum(
+        1 for pk, _before, after in data.get("topics", []) if not _same(current_t.get(pk), after)
+    ) + sum(
+        1
+        for pk, _before, after in data.get("assignments", [])
+        if not _same(current_a.get(pk), after)
+    )
 
 
 def _same(current: Row | None, expected: Row | None) -> bool:
@@ -103,29 +119,37 @@ def _same(current: Row | None, expected: Row | None) -> bool:
 
 
 @transaction.atomic
-def edit_undo(*, edit: Edit, user: Any) -> tuple[Edit, int]:
-    """Put back what `edit` changed. Rows changed again since are left as they are; returns
-    the journal entry of the undo and how many rows were left."""
+def edit_undo(*, edit: Edit, user: Any) -> Edit:
+    """Put back what `edit` changed, if no later edit changed the same rows (else a
+    ValidationError says how many and what to do). Returns the journal entry of the undo.
+    Undoing an undo puts the edit back ("Rétablir")."""
     from .services import sections_follow
 
+    Process.objects.select_for_update().filter(pk=edit.process_id).first()
     edit = Edit.objects.select_for_update().get(pk=edit.pk)
     if not undoable(edit):
         raise ValidationError(_("This edit cannot be undone (already undone, or nothing to undo)."))
     process = edit.process
     data = edit.undo or {}
+    conflicts = _conflicts(process, data)
+    if conflicts:
+        raise ValidationError(
+            ngettext(
+                "%(n)d item this edit changed was changed again by a later edit: undo the later "
+                "edits first. Nothing was changed.",
+                "%(n)d items this edit changed were changed again by later edits: undo the later "
+                "edits first. Nothing was changed.",
+                conflicts,
+            )
+            % {"n": conflicts}
+        )
     recorder = Recorder(process)
     recorder.watch_assignments(row[0] for row in data.get("assignments", []))
-    current_t = _topic_rows(process, [row[0] for row in data.get("topics", [])])
-    current_a = _assignment_rows(process, [row[0] for row in data.get("assignments", [])])
-    skipped = 0
-    deleted_topics = []
+    created_topics = []
     # topics first (assignments may point to a topic the undo brings back)
     for pk, before, after in data.get("topics", []):
-        if not _same(current_t.get(pk), after):
-            skipped += 1
-            continue
         if before is None:
-            deleted_topics.append(pk)
+            created_topics.append(pk)
             continue
         fields = dict(zip(TOPIC_FIELDS, before, strict=True))
         if after is None:
@@ -135,9 +159,6 @@ def edit_undo(*, edit: Edit, user: Any) -> tuple[Edit, int]:
             if before[0] != after[0]:
                 sections_follow(topic=Topic(pk=pk), label=before[0])
     for contribution_id, before, after in data.get("assignments", []):
-        if not _same(current_a.get(contribution_id), after):
-            skipped += 1
-            continue
         if before is None:
             Assignment.objects.filter(contribution_id=contribution_id).delete()
             continue
@@ -146,26 +167,45 @@ def edit_undo(*, edit: Edit, user: Any) -> tuple[Edit, int]:
             Assignment.objects.create(process=process, contribution_id=contribution_id, **fields)
         else:
             Assignment.objects.filter(contribution_id=contribution_id).update(**fields)
-    for pk in deleted_topics:  # a topic the edit made goes, unless something uses it now
-        used = (
-            Assignment.objects.filter(topic_id=pk).exists()
-            or Topic.objects.filter(parent_id=pk).exists()
-            or Topic.objects.filter(merged_into_id=pk).exists()
-            or Answer.objects.filter(topic_id=pk).exists()
-            or Section.objects.filter(topic_id=pk).exists()
-        )
-        if used:
-            skipped += 1
-        else:
-            Topic.objects.filter(pk=pk).delete()
+    _delete_unused(created_topics)
     Edit.objects.filter(pk=edit.pk).update(undone_at=timezone.now())
+    run_id = edit.detail.get("run")
     if edit.action in (Edit.Action.RUN_APPLIED, Edit.Action.CODEBOOK_APPLIED):
-        AnalysisRun.objects.filter(pk=edit.detail.get("run")).update(applied_at=None)
-    undo = Edit.objects.create(
+        AnalysisRun.objects.filter(pk=run_id).update(applied_at=None)
+    if edit.action == Edit.Action.UNDO:  # undoing an undo: the edit it undid stands again
+        original = Edit.objects.filter(pk=edit.detail.get("edit"), process=process).first()
+        if original is not None:
+            Edit.objects.filter(pk=original.pk).update(undone_at=None)
+            if original.action in (Edit.Action.RUN_APPLIED, Edit.Action.CODEBOOK_APPLIED):
+                AnalysisRun.objects.filter(pk=original.detail.get("run")).update(
+                    applied_at=timezone.now(), discarded_at=None
+                )
+    return Edit.objects.create(
         process=process,
         user=user,
         action=Edit.Action.UNDO,
-        detail={"edit": edit.pk, "action": edit.action, "left": skipped},
+        detail={"edit": edit.pk, "action": edit.action},
         undo=recorder.changes(),
     )
-    return undo, skipped
+
+
+def _delete_unused(pks: list[int]) -> None:
+    """Delete the topics an undone edit had made, sub-topics before their parents; a topic
+    something else uses now (an answer, a section) stays."""
+    remaining = list(pks)
+    while remaining:
+        kept = []
+        for pk in remaining:
+            used = (
+                Assignment.objects.filter(topic_id=pk).exists()
+                or Topic.objects.filter(Q(parent_id=pk) | Q(merged_into_id=pk)).exists()
+                or Answer.objects.filter(topic_id=pk).exists()
+                or Section.objects.filter(topic_id=pk).exists()
+            )
+            if used:
+                kept.append(pk)
+            else:
+                Topic.objects.filter(pk=pk).delete()
+        if len(kept) == len(remaining):
+            return
+        remaining = kept

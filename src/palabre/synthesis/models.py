@@ -46,6 +46,10 @@ class AnalysisRun(models.Model):
     # (all of it or some topics), as one journalled edit that can be undone
     applied_at = models.DateTimeField(null=True, blank=True)
     discarded_at = models.DateTimeField(null=True, blank=True)
+    # set aside because a later run finished before anyone decided (None: by the analyst)
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -140,6 +144,7 @@ class Edit(models.Model):
         DUPLICATE = "duplicate", _("Marked as duplicate")
         CAMPAIGN = "campaign", _("Marked as campaign")
         CODEBOOK_APPLIED = "codebook_applied", _("Codebook applied")
+        CATEGORY = "category", _("Codebook category set")
         UNDO = "undo", _("Undone")
 
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="+")
@@ -163,6 +168,12 @@ class Edit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def undone_label(self) -> str:
+        """For an undo, the name of the kind of edit it undid ("" otherwise)."""
+        action = (self.detail or {}).get("action", "") if self.action == self.Action.UNDO else ""
+        return str(self.Action(action).label) if action in self.Action.values else ""
 
 
 class Synthesis(models.Model):
@@ -228,6 +239,10 @@ class Section(models.Model):
     title_follows_topic = models.BooleanField(default=False)
     body = models.TextField(_("text"), blank=True)
     position = models.PositiveIntegerField(default=0)
+    # the topic's count (TopicTree.total) when the version was published: a published
+    # version's figures do not follow later edits of the workspace (None: a draft, or a
+    # version published before this was recorded, which shows the live count)
+    published_count = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]

@@ -57,6 +57,7 @@ def draft_get_or_create(*, process: Process) -> Synthesis:
             statements = list(section.statements.all())
             section.pk = None
             section.synthesis = draft
+            section.published_count = None
             if section.title_follows_topic and section.topic is not None:
                 section.title = section.topic.label  # renamed since the last version
             section.save()
@@ -201,6 +202,12 @@ def synthesis_publish(*, synthesis: Synthesis, user: Any) -> Synthesis:
             )
             % {"list": "; ".join(unsupported)}
         )
+    from .selectors import topic_tree
+
+    tree = topic_tree(process=synthesis.process_id)
+    for section in synthesis.sections.exclude(topic=None):  # the figures, frozen
+        assert section.topic_id is not None
+        Section.objects.filter(pk=section.pk).update(published_count=tree.total(section.topic_id))
     synthesis.status = Synthesis.Status.PUBLISHED
     synthesis.published_at = timezone.now()
     synthesis.published_by = user

@@ -214,6 +214,17 @@ def topics_flat(roots: list[Topic], depth: int = 0) -> list[tuple[Topic, int]]:
     return out
 
 
+def topic_paths(*, process: Process) -> dict[int, str]:
+    """Each live topic's name with its parents' ("Retraite › Dossier de retraite"), for lists
+    where the tree's indentation is lost."""
+    tree = topic_tree(process=process, counts=False)
+    return {
+        pk: " › ".join(tree.topics[a].label for a in reversed(tree.ancestors(pk)))
+        for pk, topic in tree.topics.items()
+        if topic.merged_into_id is None
+    }
+
+
 def topic_choices(*, process: Process) -> list[tuple[int, str]]:
     return [
         (topic.pk, "— " * depth + topic.label)
@@ -266,6 +277,10 @@ class ReadingFilters:
     by_agent: bool = False
     campaign: bool = False
     duplicate: bool = False
+
+    @property
+    def active(self) -> bool:
+        return self != ReadingFilters()
 
 
 UNCLASSIFIED = "unclassified"
@@ -378,7 +393,7 @@ def journal_of(*, process: Process, topic: Topic | None = None) -> QuerySet[Edit
         .defer("undo")
         .annotate(
             can_undo=ExpressionWrapper(
-                Q(undo__isnull=False, undone_at__isnull=True) & ~Q(action=Edit.Action.UNDO),
+                Q(undo__isnull=False, undone_at__isnull=True),
                 output_field=BooleanField(),
             )
         )
@@ -797,11 +812,16 @@ def answer_delays(*, process: Process) -> dict[str, Any]:
 
 def section_figures(sections: list[Section]) -> list[dict[str, Any]]:
     """For each topic section: how many readable contributions the workspace places in its
-    topic (TopicTree.total), with a bar width in percent of the largest."""
+    topic (TopicTree.total; for a published version, the count frozen when it was published),
+    with a bar width in percent of the largest."""
     trees: dict[int, TopicTree] = {}
     counts = []
     for section in sections:
-        if section.topic_id is not None:
+        if section.topic_id is None:
+            continue
+        if section.published_count is not None:  # a published version keeps its figures
+            counts.append((section, section.published_count))
+        else:
             process_id = section.synthesis.process_id
             tree = trees.setdefault(process_id, topic_tree(process=process_id))
             counts.append((section, tree.total(section.topic_id)))

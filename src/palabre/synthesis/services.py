@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,6 +31,9 @@ from .models import AnalysisRun, Assignment, CodebookCategory, Edit, Topic
 logger = logging.getLogger(__name__)
 
 SEGMENTS = ("channel", "kind", "neighbourhood", "participant_type", "theme", "question")
+
+# The proposal's row of the contributions a run would leave in no topic.
+UNCLASSIFIED_KEY = "u"
 
 # Runs that found topics (not codebook classifications); runs recorded before the option
 # existed have no "codebook" key, and `.exclude(parameters__codebook=True)` would drop them
@@ -183,7 +187,7 @@ def run_execute(*, run_id: int) -> str:
                 applied_at__isnull=True,
                 discarded_at__isnull=True,
                 pk__lt=run.pk,
-            ).update(discarded_at=timezone.now())
+            ).update(discarded_at=timezone.now(), superseded_by=run.pk)
             if "codebook" not in result and not Topic.objects.filter(process=run.process).exists():
                 progress(_("Filling the workspace…"))
                 run.refresh_from_db()
@@ -205,6 +209,21 @@ def _final(topic_id: int | None, topics: dict[int, Topic]) -> int | None:
         seen.add(topic_id)
         topic_id = topics[topic_id].merged_into_id
     return topic_id
+
+
+_ENGINE_ID = re.compile(r"^T\d+(\.\d+)*$")
+
+
+def _topic_label(engine_topic: dict[str, Any]) -> str:
+    """The engine's label, unless it found none and gave its id ("T12.5"): then the topic's
+    first keywords, which say more to an analyst than a code."""
+    label = str(engine_topic.get("label") or "").strip()
+    if not label or _ENGINE_ID.match(label):
+        keywords = [str(k) for k in engine_topic.get("keywords", [])[:3] if str(k).strip()]
+        if keywords:
+            label = ", ".join(keywords)
+            label = label[0].upper() + label[1:]
+    return label[:200] or str(engine_topic.get("label", ""))[:200]
 
 
 @dataclass
@@ -253,7 +272,26 @@ class Plan:
 
     @property
     def moving(self) -> int:
-        return sum(1 for cid, move in self.moves.items() if self.current.get(cid, "-") != move[0])
+        """Contributions of the workspace that would change topic (or category)."""
+        return sum(
+            1
+            for cid, move in self.moves.items()
+            if cid in self.current and self.current[cid] != move[0]
+        )
+
+    @property
+    def arriving(self) -> int:
+        """Contributions not in the workspace yet (published since) that would be placed."""
+        return sum(1 for cid in self.moves if cid not in self.current)
+
+    @property
+    def changed_rows(self) -> list[ProposalRow]:
+        """The rows where something would change (the others are only counted)."""
+        return [r for r in self.rows if r.incoming or r.outgoing or r.new or r.new_label]
+
+    @property
+    def unchanged(self) -> int:
+        return len(self.rows) - len(self.changed_rows)
 
 
 def _topic_plan(plan: Plan, result: dict[str, Any], previous: dict[str, Any] | None) -> None:
@@ -305,7 +343,7 @@ def _topic_plan(plan: Plan, result: dict[str, Any], previous: dict[str, Any] | N
             topic = by_key.get(through_previous.get(engine_id, ""))
             if topic is None and engine_id in direct:
                 topic = topics[int(direct[engine_id])]
-            label = engine_topic["label"][:200]
+            label = _topic_label(engine_topic)
             if topic is not None and topic.pk not in used:
                 used.add(topic.pk)
                 update: dict[str, Any] = {
@@ -348,15 +386,20 @@ def _topic_plan(plan: Plan, result: dict[str, Any], previous: dict[str, Any] | N
 
     tree = topic_tree(process=process)
     rows: dict[str, ProposalRow] = {}
-    edited = set(
-        Assignment.objects.filter(process=process, source=Assignment.Source.AGENT)
+    edited = {  # topics holding contributions an agent placed or pinned as quotes
+        tree.final(pk)
+        for pk in Assignment.objects.filter(
+            Q(source=Assignment.Source.AGENT) | Q(pinned=True), process=process
+        )
         .exclude(topic=None)
         .values_list("topic_id", flat=True)
-    )
+    }
 
     def row_of(key: str) -> ProposalRow:
         if key not in rows:
-            if key.startswith("t"):
+            if key == UNCLASSIFIED_KEY:
+                rows[key] = ProposalRow(key=key, label=_("Unclassified"), now=tree.unclassified)
+            elif key.startswith("t"):
                 topic = topics[int(key[1:])]
                 parent = tree.parent(topic.pk)
                 rows[key] = ProposalRow(
@@ -388,10 +431,9 @@ def _topic_plan(plan: Plan, result: dict[str, Any], previous: dict[str, Any] | N
         before = plan.current.get(cid)
         if cid in plan.current and before == destination:
             continue
-        if destination is not None:
-            row_of(destination).incoming += 1
-        if before is not None:
-            row_of(before).outgoing += 1
+        row_of(destination or UNCLASSIFIED_KEY).incoming += 1
+        if cid in plan.current:
+            row_of(before or UNCLASSIFIED_KEY).outgoing += 1
     plan.rows = sorted(
         rows.values(), key=lambda r: (not (r.curated and r.outgoing), -r.after, r.label)
     )
@@ -523,7 +565,7 @@ def run_accept(*, run: AnalysisRun, user: Any, keys: Iterable[str] | None = None
     existing = {a.contribution_id: a for a in Assignment.objects.filter(process=process)}
     to_update, to_create = [], []
     for cid, (destination, score, campaign) in plan.moves.items():
-        accepted = destination is None or destination in chosen
+        accepted = (destination or UNCLASSIFIED_KEY) in chosen
         target_id = None
         if destination is not None and destination.startswith("t"):
             target_id = int(destination[1:])
@@ -873,6 +915,36 @@ def topic_split(
         contributions=sorted(contribution_ids),
     )
     return new
+
+
+@transaction.atomic
+def categories_set(
+    *,
+    process: Process,
+    contribution_ids: list[int],
+    user: Any,
+    category: CodebookCategory | None = None,
+    keep: bool = False,
+) -> int:
+    """An analyst's decision on codebook categories: file the contributions under `category`
+    (None: none), or, with `keep`, confirm the category they have. Either way they are no
+    longer "to review". One journal entry."""
+    if category is not None and category.organization_id != process.organization_id:
+        raise ValidationError(_("This category belongs to another organisation."))
+    recorder = _recorder(process, contribution_ids)
+    fields: dict[str, Any] = {"to_review": False, "updated_by": user}
+    if not keep:
+        fields |= {"category": category, "category_score": 1.0}
+    n = _assignments(process, contribution_ids).update(**fields)
+    _journal(
+        process=process,
+        user=user,
+        action=Edit.Action.CATEGORY,
+        recorder=recorder,
+        category=category.name if category else "",
+        contributions=sorted(contribution_ids),
+    )
+    return int(n)
 
 
 @transaction.atomic
