@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from functools import lru_cache
 
 _TAG = re.compile(r"<[^>]+>")
 _BLOCK = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6]|/tr)\b[^>]*>", re.I)
@@ -129,15 +128,72 @@ _NO_EXAMPLE = re.compile(
 )
 
 
+#: Whole answers (folded) that only say "nothing to add", "no opinion", "I don't know",
+#: with the politeness around them: "Je n'ai rien à ajouter", "Non, rien de plus, merci",
+#: "Pas d'avis particulier", "Je ne me prononce pas". The whole answer must match: "Rien de
+#: plus simple : un guichet unique" keeps its content.
+_NOTHING_TO_SAY = re.compile(
+    r"^(?:(?:non|oui|bof|euh|hum|ben|bah|bon|desole|desolee|franchement|honnetement|"
+    r"sincerement|pour l instant|pour le moment|a part ca)\s+)*"
+    r"(?:"
+    # nothing (more, else, special) to add, say, report…
+    r"(?:je n ai |j ai |il n y a |je ne vois )?(?:rien|plus rien)"
+    r"(?: (?:de plus|d autre|de special|de particulier))?"
+    r"(?: a (?:ajouter|rajouter|dire|redire|signaler|declarer|preciser|proposer|suggerer"
+    r"|commenter|repondre))?"
+    r"(?: (?:de plus|d autre|de particulier|pour (?:l instant|le moment|ma part)))?"
+    r"|(?:je n ai |il n y a )?pas grand chose a (?:ajouter|rajouter|dire|redire|signaler)"
+    r"|(?:je n ai )?(?:pas|aucun|aucune|sans) (?:d |de |d autre |d autres )?"
+    r"(?:avis|opinion|idee|idees|remarque|remarques|commentaire|commentaires|suggestion"
+    r"|suggestions|observation|observations|reponse)"
+    r"(?: (?:particulier|particuliere|particuliers|particulieres|precis|precise"
+    r"|sur (?:la question|le sujet|ce sujet|cette question)))?"
+    r"|je ne (?:sais|saurais) (?:pas|plus|quoi)(?: (?:dire|repondre|quoi dire|quoi repondre))?"
+    r"(?: (?:trop|vraiment|du tout))?"
+    r"|je ne (?:me prononce|m exprime|peux (?:pas )?(?:repondre|me prononcer)) pas"
+    r"|(?:je ne peux pas|impossible de) (?:repondre|me prononcer)"
+    r"|sans commentaire|pas concerne|pas concernee|non concernee?"
+    r")"
+    r"(?:\s+(?:merci|merci beaucoup|desole|desolee|pour (?:l instant|le moment)))*$"
+)
+
+
 def is_empty_content(text: str) -> bool:
     """True for answers with nothing to analyse: "RAS", "non", "néant", "je ne sais pas",
-    "je ne me souviens pas", "pas d'exemple", punctuation or digits only, a single letter."""
+    "je ne me souviens pas", "pas d'exemple", "Je n'ai rien à ajouter", "Rien de plus",
+    "Pas d'avis particulier", punctuation or digits only, a single letter. French only."""
     folded = fold(text)
     if len(folded.replace(" ", "")) < 2:
         return True
     if folded in EMPTY_ANSWERS:
         return True
-    return folded.count(" ") < 12 and bool(_NO_EXAMPLE.match(folded))
+    if folded.count(" ") < 12 and bool(_NO_EXAMPLE.match(folded)):
+        return True
+    return folded.count(" ") < 16 and bool(_NOTHING_TO_SAY.match(folded))
+
+
+#: Identifiers that are not words: URLs, Decidim/Rails global ids (`gid://…`), other
+#: `scheme://` references, `www.` addresses and e-mail addresses.
+_IDENTIFIER = re.compile(r"\b[a-z][a-z0-9+.-]*://\S*|\bwww\.\S+|" + _EMAIL.pattern, re.I)
+
+
+def strip_identifiers(text: str) -> str:
+    """`text` without URLs, `gid://` identifiers and e-mail addresses (each becomes a space):
+    what the topics, labels and language detection read, so that no identifier becomes a
+    topic label. Quotes keep the text as written."""
+    if "://" not in text and "@" not in text and "www." not in text and "WWW." not in text:
+        return text
+    return _IDENTIFIER.sub(" ", text)
+
+
+def shorten(text: str, max_chars: int) -> str:
+    """`text` cut at the last whole word before `max_chars`, with "…", when longer; a text
+    without a space in reach is cut at `max_chars` (still with "…")."""
+    if len(text) <= max_chars:
+        return text
+    cut = text[: max_chars + 1]
+    cut = cut[: cut.rfind(" ")] if " " in cut[1:] else text[:max_chars]
+    return cut.rstrip(" ,;:-–—(") + "…"
 
 
 def mask_personal_data(text: str) -> str:
@@ -145,16 +201,12 @@ def mask_personal_data(text: str) -> str:
     return _PHONE.sub(PHONE_MASK, _EMAIL.sub(EMAIL_MASK, text))
 
 
-@lru_cache(maxsize=1)
-def _languages() -> tuple[str, ...]:
-    return ("fr", "en", "es", "de", "it", "nl", "pl")
-
-
 def detect_language(text: str, *, default: str = "fr") -> str:
-    """The most likely language code, or `default` when the text is too short to tell."""
-    if len(_WORDS.findall(text)) < 5:  # too short to tell reliably
+    """The most likely ISO 639-1 code of one text, or `default` when it is too short to tell
+    (under five words). A corpus is better served by `languages.detect_languages`, which
+    reads short texts in the light of the long ones."""
+    if len(_WORDS.findall(strip_identifiers(text))) < 5:  # too short to tell reliably
         return default
-    from simplemma import langdetect
+    from .languages import detect_languages
 
-    best, score = langdetect(text, lang=_languages())[0]
-    return best if best != "unk" and score >= 0.5 else default
+    return detect_languages([text], default=default)[0]

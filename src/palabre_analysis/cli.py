@@ -8,7 +8,8 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from .i18n import _, ngettext
+from .cleaning import shorten
+from .i18n import _, language_name, ngettext
 from .inspect import inspect_corpus
 from .progress import Progress
 from .readers import FORMATS, read
@@ -119,26 +120,30 @@ def run_inspect(
         + "\n"
     )
     for example in report["set_aside_examples"][:5]:
-        write(f"  « {example['text']} » × {example['count']}\n")
-    languages = ", ".join(f"{k} {v}" for k, v in report["languages"].items())
-    write(_("Languages (sample): {languages}").format(languages=languages) + "\n")
-    n = report["n_campaigns"]
+        write(f"  « {shorten(example['text'], 100)} » × {example['count']}\n")
+    if report["languages"]:
+        languages = ", ".join(
+            f"{language_name(code)} {n}" for code, n in report["languages"].items()
+        )
+        write(_("Languages: {languages}").format(languages=languages) + "\n")
+    n, m = report["n_campaigns"], report["n_in_campaigns"]
+    contributions = ngettext("{m} contribution", "{m} contributions", m).format(m=m)
     write(
         ngettext(
-            "{n} copy-paste campaign ({m} contributions)",
-            "{n} copy-paste campaigns ({m} contributions)",
+            "{n} copy-paste campaign ({contributions})",
+            "{n} copy-paste campaigns ({contributions})",
             n,
-        ).format(n=n, m=report["n_in_campaigns"])
+        ).format(n=n, contributions=contributions)
         + "\n"
     )
     for group in [g for g in report["duplicate_groups"] if g["campaign"]][:10]:
         kind = _("identical") if group["kind"] == "exact" else _("near-identical")
-        write(f"  × {group['size']} ({kind}) « {group['example'][:100]} »\n")
+        write(f"  × {group['size']} ({kind}) « {shorten(group['example'], 100)} »\n")
     short = [g for g in report["duplicate_groups"] if not g["campaign"]]
     if short:
         write(_("Frequent identical short answers:") + "\n")
         for group in short[:10]:
-            write(f"  × {group['size']} « {group['example'][:100]} »\n")
+            write(f"  × {group['size']} « {shorten(group['example'], 100)} »\n")
     return 0
 
 
@@ -239,6 +244,8 @@ def _synthesize(
         corrections=corrections,
         progress=progress,
     ).fit(corpus)
+    for warning in synthesizer.result_["warnings"]:
+        print(_("Warning: {warning}").format(warning=warning), file=err)
     suffix = (args.output or "").lower().rsplit(".", 1)[-1]
     output_format = args.format or {"html": "html", "htm": "html", "xlsx": "xlsx"}.get(
         suffix, "json"

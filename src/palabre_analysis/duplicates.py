@@ -3,11 +3,13 @@
 Exact duplicates share the same folded text (case, accents, punctuation ignored). Near
 duplicates are found with MinHash signatures of word 3-grams and locality-sensitive hashing
 (bands), then confirmed by the share of equal signature slots; the cost grows linearly with
-the number of texts. A group counts as one voice whose size is shown; nothing is dropped.
+the number of texts. Every group is listed, nothing is dropped; only a *campaign* counts as
+one voice whose size is shown (see `DuplicateGroup` for the rule).
 """
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections import defaultdict
 from collections.abc import Sequence
@@ -18,15 +20,33 @@ import numpy as np
 from .cleaning import fold
 
 _PRIME = np.uint64((1 << 61) - 1)
+# A word as a reader counts it: a run of non-space characters holding a letter or a digit
+# ("l'État", "80", "km/h" are one word each; a lone dash is none).
+_WRITTEN_WORD = re.compile(r"\S*[^\W_]\S*")
+
+
+def written_words(text: str) -> int:
+    """How many words `text` has as written (elisions and "km/h" are one word each)."""
+    return len(_WRITTEN_WORD.findall(text))
 
 
 @dataclass(frozen=True)
 class DuplicateGroup:
     """Indices (into the input) of texts that say the same thing; `kind` is exact or near.
 
-    `campaign` is true for long texts (at least `min_words` words): a copy-paste campaign or
-    an edited template, which counts as one voice with its size shown. Identical short
-    answers ("Carte grise") are frequent answers, not campaigns: each is a voice."""
+    `campaign` says whether the group counts as one voice (its size shown) or each of its
+    contributions as a voice. The rule: a group is a copy-paste campaign when its text is
+    long enough that different people do not write it alike on their own, at least
+    `DuplicateFinder.campaign_words` (12) words as written, counted on its longest member:
+    a letter or a petition pasted by many, or an edited template. Below that, identical or
+    near-identical texts are common sentences that people write on their own, and each
+    contributor is a voice: "Carte grise", "La limitation de vitesse à 80 km/h",
+    "Complexité de la fiscalité et de la justice" (three people on the real Grand Débat
+    file) or eight people writing "Il faut plus de pistes cyclables en ville". Words are
+    counted as a reader counts them ("l'État", "80", "km/h": one word each), not after
+    folding, which splits elisions and units and made such a sentence look long. The
+    exports carry no reliable author: contributions are taken as written by different
+    people."""
 
     members: tuple[int, ...]
     kind: str
@@ -59,7 +79,10 @@ class DuplicateFinder:
 
     - `threshold`: estimated Jaccard similarity of word 3-gram sets above which two texts are
       near duplicates;
-    - `min_words`: shorter texts are only grouped when exactly identical (after folding);
+    - `min_words`: shorter texts (folded words) are only grouped when exactly identical
+      (after folding);
+    - `campaign_words`: a group whose longest text has fewer words (as written) is not a
+      campaign: each of its contributions is a voice (see `DuplicateGroup`);
     - `num_perm`, `bands`: MinHash size and LSH bands (`num_perm` must be a multiple of
       `bands`);
     - `random_state`: seeds the hash functions, so results are reproducible.
@@ -70,6 +93,7 @@ class DuplicateFinder:
         *,
         threshold: float = 0.7,
         min_words: int = 8,
+        campaign_words: int = 12,
         num_perm: int = 64,
         bands: int = 16,
         random_state: int = 0,
@@ -78,6 +102,7 @@ class DuplicateFinder:
             raise ValueError("num_perm must be a multiple of bands")
         self.threshold = threshold
         self.min_words = min_words
+        self.campaign_words = campaign_words
         self.num_perm = num_perm
         self.bands = bands
         self.random_state = random_state
@@ -110,10 +135,13 @@ class DuplicateFinder:
         for items in members.values():
             if len(items) > 1:
                 near = any(i in near_members for i in items) and len({folded[i] for i in items}) > 1
-                words = folded[items[0]].count(" ") + 1
+                distinct = {folded[i]: i for i in items}.values()  # one per distinct text
+                words = max(written_words(texts[i]) for i in distinct)
                 groups.append(
                     DuplicateGroup(
-                        tuple(items), "near" if near else "exact", campaign=words >= self.min_words
+                        tuple(items),
+                        "near" if near else "exact",
+                        campaign=words >= self.campaign_words,
                     )
                 )
         groups.sort(key=lambda g: (-g.size, g.members[0]))

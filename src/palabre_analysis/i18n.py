@@ -35,3 +35,35 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation(current_language()).ngettext(singular, plural, n)
+
+
+def stance_name(value: str) -> str:
+    """A stance as the readers name it ("for", "against", "neutral"), in the interface
+    language; any other value as it is."""
+    names = {"for": _("for"), "against": _("against"), "neutral": _("neutral")}
+    return names.get(value, value)
+
+
+def language_name(code: str) -> str:
+    """The language's name in the interface language ("catalan" for "ca")."""
+    names = {
+        "fr": _("French"),
+        "en": _("English"),
+        "es": _("Spanish"),
+        "ca": _("Catalan"),
+        "de": _("German"),
+        "it": _("Italian"),
+        "pt": _("Portuguese"),
+        "nl": _("Dutch"),
+        "br": _("Breton"),
+        "oc": _("Occitan"),
+        "eu": _("Basque"),
+        "gl": _("Galician"),
+        "ar": _("Arabic"),
+        "tr": _("Turkish"),
+        "pl": _("Polish"),
+        "ro": _("Romanian"),
+        "ru": _("Russian"),
+        "zh": _("Chinese"),
+    }
+    return names.get(code, code)

@@ -10,8 +10,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .cleaning import detect_language, is_empty_content, mask_personal_data
+from .cleaning import fold, is_empty_content, mask_personal_data, shorten
 from .duplicates import DuplicateFinder
+from .languages import LanguageDetector
 from .records import Corpus
 
 
@@ -43,7 +44,9 @@ class Inspection:
                     "size": group.size,
                     "kind": group.kind,
                     "campaign": group.campaign,
-                    "example": mask_personal_data(contributions[group.members[0]].text[:300]),
+                    "example": mask_personal_data(
+                        shorten(contributions[group.members[0]].text, 300)
+                    ),
                 }
                 for group in self.duplicates.groups_
             ],
@@ -55,15 +58,17 @@ class Inspection:
         }
 
 
-def inspect_corpus(
-    corpus: Corpus, *, random_state: int = 0, language_sample: int = 2000
-) -> Inspection:
+def inspect_corpus(corpus: Corpus, *, random_state: int = 0) -> Inspection:
     contributions = corpus.contributions
     set_aside = [i for i, c in enumerate(contributions) if is_empty_content(c.text)]
     examples = Counter(contributions[i].text.strip() for i in set_aside).most_common(10)
     kept = sorted(set(range(len(contributions))) - set(set_aside))
-    step = max(1, len(kept) // language_sample)
-    languages = Counter(detect_language(contributions[i].text) for i in kept[::step])
+    # the language of every answer kept, each distinct text read once (as the synthesis does)
+    distinct: dict[str, int] = {}
+    text_of = [distinct.setdefault(fold(contributions[i].text), len(distinct)) for i in kept]
+    first = {number: i for i, number in zip(kept, text_of, strict=True)}
+    found = LanguageDetector().fit([contributions[first[n]].text for n in range(len(distinct))])
+    languages = Counter(found.languages_[n] for n in text_of)
     finder = DuplicateFinder(random_state=random_state).fit([contributions[i].text for i in kept])
     # Map group members back to corpus indices.
     for number, group in enumerate(finder.groups_):

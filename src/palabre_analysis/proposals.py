@@ -31,7 +31,7 @@ from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.preprocessing import normalize
 
-from .cleaning import is_empty_content, mask_personal_data
+from .cleaning import is_empty_content, mask_personal_data, shorten
 from .text import content_lemmas, stop_words
 
 # Sentence ends (the punctuation stays with its sentence), line breaks and list bullets.
@@ -111,11 +111,7 @@ def split_units(text: str, *, max_chars: int = 200) -> list[str]:
 
 def readable(text: str, *, max_chars: int = 200) -> str:
     """`text` cut at the last whole word before `max_chars`, with "…", when longer."""
-    if len(text) <= max_chars:
-        return text
-    cut = text[: max_chars + 1]
-    cut = cut[: cut.rfind(" ")] if " " in cut else text[:max_chars]
-    return cut.rstrip(" ,;:-–—(") + "…"
+    return shorten(text, max_chars)
 
 
 def _ends_well(text: str) -> bool:

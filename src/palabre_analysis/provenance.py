@@ -6,8 +6,9 @@ from __future__ import annotations
 import platform
 from importlib.metadata import PackageNotFoundError, version
 
-# the libraries whose versions can change a result (numerics, French lemmas and stop words)
-LIBRARIES = ("numpy", "scipy", "scikit-learn", "simplemma", "stop-words", "gmpy2")
+# the libraries whose versions can change a result (numerics, French lemmas and stop words,
+# the language model)
+LIBRARIES = ("numpy", "scipy", "scikit-learn", "simplemma", "stop-words", "gmpy2", "py3langid")
 
 
 def libraries() -> dict[str, str]:

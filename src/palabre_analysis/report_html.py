@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
-from .i18n import _, current_language, ngettext
+from .cleaning import shorten
+from .i18n import _, current_language, language_name, ngettext, stance_name
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1e1e1e;
@@ -28,6 +29,8 @@ thead th{background:#f1f3f5}td.num,th.num{text-align:right;font-variant-numeric:
 .topic{border:1px solid #ccc;border-radius:6px;padding:.2rem 1rem 1rem;margin:1.2rem 0}
 .keywords{color:#4a4a4a}blockquote{margin:.5rem 0;padding:.3rem .8rem;border-left:4px solid #1d4e89;
 background:#f4f6f8}.sub{margin-left:1.2rem}.muted{color:#4a4a4a}
+.warning{border:2px solid #8a4b00;border-radius:6px;padding:.2rem 1rem;margin:1rem 0;background:#fff8ec}
+.warning h2{margin-top:.6rem;border:0}
 """
 
 
@@ -44,12 +47,68 @@ def _bar(share: float) -> str:
     return f'<span class="bar" style="width:{width}rem" aria-hidden="true"></span>'
 
 
-STANCES = {"for": "for", "against": "against", "neutral": "neutral"}
-
-
 def _value(name: str, value: str) -> str:
     """Segment values are the file's own words, except stances which the engine names."""
-    return _(value) if name == "stance" and value in STANCES else value
+    return stance_name(value) if name == "stance" else value
+
+
+def _segment(name: str) -> str:
+    """A breakdown's name: the file's own column, except those the engine adds."""
+    return {"stance": _("stance"), "file": _("file")}.get(name, name)
+
+
+def _settings(settings: Mapping[str, Any]) -> str:
+    """The run's settings in words ("topics = auto, random seed = 0…")."""
+    names = {
+        "n_topics": _("topics"),
+        "n_subtopics": _("sub-topics per topic"),
+        "segments": _("breakdowns"),
+        "random_state": _("random seed"),
+        "codebook": _("codebook"),
+        "n_corrections": _("corrections"),
+    }
+
+    def shown(value: Any) -> str:
+        if value is None or value == []:
+            return "—"
+        if isinstance(value, list):
+            return ", ".join(_segment(str(v)) for v in value)
+        return _("auto") if value == "auto" else str(value)
+
+    return "; ".join(f"{names.get(k, k)} = {shown(v)}" for k, v in settings.items())
+
+
+def _number(n: int) -> str:
+    """A count with thin spaces between thousands (12 345)."""
+    return f"{n:,}".replace(",", "\u202f")
+
+
+def _figure(n: int, label: str) -> str:
+    """A key figure: the number, then its label (an `ngettext` that agrees with it)."""
+    return f"<li><strong>{_number(n)}</strong>{escape(label)}</li>"
+
+
+def _warnings(result: Mapping[str, Any]) -> str:
+    """What the reader must know before trusting the report, first on the page."""
+    warnings = result.get("warnings") or []
+    if not warnings:
+        return ""
+    heading = ngettext("Warning", "Warnings", len(warnings))
+    items = "".join(f"<li>{escape(w)}</li>" for w in warnings)
+    return (
+        '<section aria-labelledby="avertissements" class="warning" role="note">'
+        f'<h2 id="avertissements">{escape(heading)}</h2><ul>{items}</ul></section>'
+    )
+
+
+def _languages(result: Mapping[str, Any]) -> str:
+    """The languages of the analysed contributions, most frequent first."""
+    languages = result.get("languages") or {}
+    if not languages:
+        return ""
+    listing = ", ".join(f"{language_name(code)} {_number(n)}" for code, n in languages.items())
+    text = _("Languages of the analysed contributions: {languages}.").format(languages=listing)
+    return f"<p>{escape(text)}</p>"
 
 
 def _quotes(ids: list[str], texts: Mapping[str, str]) -> str:
@@ -57,7 +116,7 @@ def _quotes(ids: list[str], texts: Mapping[str, str]) -> str:
     for contribution_id in ids:
         text = texts.get(contribution_id, "")
         if text:
-            short = text if len(text) <= 500 else text[:500] + "…"
+            short = shorten(text, 500)
             items.append(
                 f'<blockquote><p>{escape(short)}</p><footer class="muted">{escape(contribution_id)}'
                 "</footer></blockquote>"
@@ -73,7 +132,8 @@ def _proposals(result: Mapping[str, Any], top: list[dict[str, Any]]) -> str:
     ]
     proposals = result.get("proposals", [])
     if not proposals:
-        parts.append(f"<p>{escape(_('No proposal is shared by at least two voices.'))}</p>")
+        none = _("No proposal is shared by at least two voices.")
+        parts.append(f"<p>{escape(none)}</p>")
         return "".join(parts) + "</section>"
     intro = _(
         "What people propose, in their own words: each proposal is quoted from one of the "
@@ -159,20 +219,27 @@ def render_html(result: Mapping[str, Any], texts: Mapping[str, str], *, title: s
     ):
         add(f'<li><a href="#{anchor}">{escape(label)}</a></li>')
     add("</ul></nav><main>")
+    add(_warnings(result))
     add(_proposals(result, top))
 
     add(f'<section aria-labelledby="chiffres"><h2 id="chiffres">{escape(L[1])}</h2>')
     add('<ul class="figures">')
     campaigns = [g for g in result["duplicate_groups"] if g.get("campaign")]
-    figures = [
-        (result["n_input"], _("contributions read")),
-        (result["n_set_aside"], _("answers without content set aside")),
-        (result.get("n_voices", 0), _("voices analysed")),
-        (len(top), _("topics")),
-        (len(campaigns), _("copy-paste campaigns")),
-    ]
-    for value, label in figures:
-        add(f"<li><strong>{value:,}</strong>{escape(label)}</li>".replace(",", "\u202f"))
+    n_input, n_set_aside = result["n_input"], result["n_set_aside"]
+    n_voices = result.get("n_voices", 0)
+    add(_figure(n_input, ngettext("contribution read", "contributions read", n_input)))
+    add(
+        _figure(
+            n_set_aside,
+            ngettext(
+                "answer without content set aside", "answers without content set aside", n_set_aside
+            ),
+        )
+    )
+    add(_figure(n_voices, ngettext("voice analysed", "voices analysed", n_voices)))
+    add(_figure(len(top), ngettext("topic", "topics", len(top))))
+    n_campaigns = len(campaigns)
+    add(_figure(n_campaigns, ngettext("copy-paste campaign", "copy-paste campaigns", n_campaigns)))
     add("</ul></section>")
 
     add(f'<section aria-labelledby="sujets"><h2 id="sujets">{escape(L[2])}</h2>')
@@ -219,8 +286,9 @@ def render_html(result: Mapping[str, Any], texts: Mapping[str, str], *, title: s
         add(f'<section aria-labelledby="categories"><h2 id="categories">{escape(heading)}</h2>')
         caption = _("Contributions per category (a contribution can be in several)")
         add(f"<table><caption>{escape(caption)}</caption><thead><tr>")
+        category = _("Category")
         add(
-            f'<th scope="col">{escape(_("Category"))}</th><th scope="col" class="num">{escape(L[5])}</th>'
+            f'<th scope="col">{escape(category)}</th><th scope="col" class="num">{escape(L[5])}</th>'
         )
         add(f'<th scope="col">{escape(L[6])}</th></tr></thead><tbody>')
         for category in codebook["categories"]:
@@ -229,9 +297,8 @@ def render_html(result: Mapping[str, Any], texts: Mapping[str, str], *, title: s
             )
             add(f"<td>{_bar(category['share'])}{_pct(category['share'])}</td></tr>")
         unassigned = codebook.get("unassigned", {"size": 0, "share": 0})
-        add(
-            f'<tr><th scope="row">{escape(_("In no category"))}</th><td class="num">{unassigned["size"]}</td>'
-        )
+        in_none = _("In no category")
+        add(f'<tr><th scope="row">{escape(in_none)}</th><td class="num">{unassigned["size"]}</td>')
         add(f"<td>{_bar(unassigned['share'])}{_pct(unassigned['share'])}</td></tr></tbody></table>")
         review = len(codebook["review"])
         to_review = ngettext(
@@ -261,7 +328,7 @@ def render_html(result: Mapping[str, Any], texts: Mapping[str, str], *, title: s
             text = texts.get(group["ids"][0], "")
             kind = _("identical") if group["kind"] == "exact" else _("near-identical")
             add(
-                f'<tr><td>{escape(text[:300])}</td><td class="num">{group["size"]}</td><td>{escape(kind)}</td></tr>'
+                f'<tr><td>{escape(shorten(text, 300))}</td><td class="num">{group["size"]}</td><td>{escape(kind)}</td></tr>'
             )
         add("</tbody></table>")
     else:
@@ -270,9 +337,12 @@ def render_html(result: Mapping[str, Any], texts: Mapping[str, str], *, title: s
 
     add(f'<section aria-labelledby="mis-de-cote"><h2 id="mis-de-cote">{escape(L[17])}</h2>')
     examples = result.get("set_aside", {}).get("examples", [])
-    add(
-        f"<p>{escape(ngettext('{n} answer without content was set aside (it is counted, not analysed).', '{n} answers without content were set aside (they are counted, not analysed).', result['n_set_aside']).format(n=result['n_set_aside']))}</p>"
-    )
+    set_aside = ngettext(
+        "{n} answer without content was set aside (it is counted, not analysed).",
+        "{n} answers without content were set aside (they are counted, not analysed).",
+        n_set_aside,
+    ).format(n=n_set_aside)
+    add(f"<p>{escape(set_aside)}</p>")
     if examples:
         add(f"<table><caption>{escape(L[18])}</caption><thead><tr>")
         add(
@@ -293,7 +363,7 @@ def render_html(result: Mapping[str, Any], texts: Mapping[str, str], *, title: s
         add(f"<p>{escape(L[22])}</p>")
     for name, table in segments.items():
         columns = [tid for tid in [*labels] if any(tid in row for row in table.values())]
-        segment = _("stance") if name == "stance" else name
+        segment = _segment(name)
         add(f"<table><caption>{escape(L[23].format(segment=segment))}</caption><thead><tr>")
         add(f'<th scope="col">{escape(segment)}</th>')
         for tid in columns:
@@ -309,13 +379,16 @@ def render_html(result: Mapping[str, Any], texts: Mapping[str, str], *, title: s
 
     add(f'<section aria-labelledby="methode"><h2 id="methode">{escape(L[24])}</h2>')
     add(f"<p>{escape(result['method'])}</p>")
-    settings = ", ".join(f"{k} = {v}" for k, v in result["settings"].items())
-    add(f'<p class="muted">{escape(L[25])} {escape(settings)}</p>')
+    add(_languages(result))
+    add(f'<p class="muted">{escape(L[25])} {escape(_settings(result["settings"]))}</p>')
     issues = result.get("input", {}).get("issues", [])
     if issues:
-        add(
-            f"<p>{escape(ngettext('{n} row of the file could not be read:', '{n} rows of the file could not be read:', len(issues)).format(n=len(issues)))}</p><ul>"
-        )
+        unread = ngettext(
+            "{n} row of the file could not be read:",
+            "{n} rows of the file could not be read:",
+            len(issues),
+        ).format(n=len(issues))
+        add(f"<p>{escape(unread)}</p><ul>")
         for issue in issues[:50]:
             add(f"<li>{escape(L[26].format(**issue))}</li>")
         add("</ul>")

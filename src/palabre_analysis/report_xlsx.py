@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .i18n import _
+from .i18n import _, language_name, stance_name
 
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 # Characters XML cannot hold (control characters other than tab and line breaks).
@@ -74,7 +74,7 @@ def _proposals_sheet(
                     proposal["contributors"],
                     topic.get("label", proposal["topic"]),
                     subtopic.get("label", ""),
-                    proposal.get("stance", ""),
+                    stance_name(proposal.get("stance", "")),
                     proposal["id"],
                     ", ".join(proposal["evidence"]),
                 ),
@@ -200,6 +200,10 @@ def write_xlsx(result: Mapping[str, Any], texts: Mapping[str, str], path: str | 
 
     method = workbook.create_sheet(_sheet_name(_("Method"), used))
     method.append(text_cells(method, [result["method"]]))
+    for warning in result.get("warnings", []):
+        method.append(text_cells(method, [_("Warning:"), warning]))
+    for code, n in (result.get("languages") or {}).items():
+        method.append(text_cells(method, [_("Language:"), language_name(code), n]))
     method.append(text_cells(method, [_("Settings:"), str(result["settings"])]))
     method.append(text_cells(method, [_("Engine version"), result["engine_version"]]))
     workbook.save(str(path))

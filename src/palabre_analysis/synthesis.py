@@ -16,13 +16,17 @@ import numpy as np
 from .cleaning import fold, is_empty_content, mask_personal_data
 from .codebook import Category, CodebookClassifier
 from .duplicates import DuplicateFinder
-from .i18n import _
+from .i18n import _, language_name, ngettext
+from .languages import LanguageDetector
 from .proposals import Document, ProposalFinder
 from .provenance import libraries
 from .records import Contribution, Corpus
 from .topics import UNCLASSIFIED, TopicModel
 
-SCHEMA_VERSION = "1.2"  # 1.1: "libraries"; 1.2: "proposals"
+SCHEMA_VERSION = "1.3"  # 1.1: "libraries"; 1.2: "proposals"; 1.3: "languages", "warnings"
+
+#: Below this share of French texts, the result warns that the engine reads French.
+MIN_FRENCH_SHARE = 0.5
 
 
 def _engine_version() -> str:
@@ -97,6 +101,12 @@ class Synthesizer:
                 unit_weights.append(1.0)
             unit_of[i] = by_key[key]
         weights = np.asarray(unit_weights)
+        self._step(_("Detecting the language of {n} distinct texts…").format(n=len(unit_texts)))
+        unit_language = LanguageDetector().fit(unit_texts, weights).languages_ if unit_texts else []
+        self.languages_ = [""] * len(contributions)  # "" for the answers set aside
+        for i in kept:
+            self.languages_[i] = unit_language[unit_of[i]]
+        languages = Counter(self.languages_[i] for i in kept)
         model = TopicModel(
             n_topics=self.n_topics, n_subtopics=self.n_subtopics, random_state=self.random_state
         )
@@ -183,7 +193,7 @@ class Synthesizer:
         segments = self._segments(corpus, kept, leaf_id_of, topics)
         set_aside_examples = Counter(contributions[i].text.strip() for i in set_aside)
         n_voices = int(total_voices) if unit_texts else 0
-        self.result_ = {
+        self.result_: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "engine_version": _engine_version(),
             "libraries": libraries(),
@@ -195,7 +205,9 @@ class Synthesizer:
                 n_campaigns=sum(1 for g in finder.groups_ if g.campaign),
                 n_topics=sum(1 for t in topics if t.parent is None),
                 n_subtopics=sum(1 for t in topics if t.parent is not None),
+                campaign_words=finder.campaign_words,
             ),
+            "warnings": self._warnings(len(contributions), len(kept), languages),
             "input": {
                 "format": corpus.format,
                 "columns": corpus.columns,
@@ -211,6 +223,7 @@ class Synthesizer:
                 ],
             },
             "n_voices": n_voices,
+            "languages": dict(sorted(languages.items(), key=lambda item: (-item[1], item[0]))),
             "topics": topic_rows,
             "proposals": proposals,
             "unclassified": {
@@ -400,26 +413,98 @@ class Synthesizer:
             out[name] = {value: dict(sorted(c.items())) for value, c in sorted(table.items())}
         return out
 
-    def _method(self, **n: int) -> str:
-        topics = _(
-            "{n_input} contributions were read. {n_set_aside} answers without content "
-            "(such as “RAS”, “non”, “néant”) were set aside and counted. Identical or "
-            "near-identical long texts were grouped: each of the {n_campaigns} copy-paste "
-            "campaigns counts as one voice, its size shown; identical short answers each count. "
-            "The {n_voices} voices were analysed in French: words reduced to their lemma, common "
-            "words removed, texts compared by their vocabulary (TF-IDF and latent semantic "
-            "analysis), then grouped by k-means into {n_topics} topics and {n_subtopics} "
-            "sub-topics; the number of groups is chosen by the silhouette criterion. Texts too "
-            "far from every group are left unclassified. Each label is the expression that best "
-            "sets a topic apart, taken from the texts; the quotes are chosen to cover the "
-            "topic. The same file with the same settings always gives the same result."
-        ).format(**n)
-        proposals = _(
-            "Inside each topic, the sentences of the texts are compared by their lemmas and "
-            "grouped when they say the same thing: a group held by at least two voices is a "
-            "proposal, quoted word for word from one of the contributions that make it."
-        )
-        return f"{topics} {proposals}"
+    def _method(
+        self,
+        *,
+        n_input: int,
+        n_set_aside: int,
+        n_voices: int,
+        n_campaigns: int,
+        n_topics: int,
+        n_subtopics: int,
+        campaign_words: int,
+    ) -> str:
+        """How the result was made, in plain words, each count with its plural form."""
+        sentences = [
+            ngettext("{n} contribution was read.", "{n} contributions were read.", n_input).format(
+                n=n_input
+            ),
+            ngettext(
+                "{n} answer without content (such as “RAS”, “non”, “néant”) was set aside "
+                "and counted.",
+                "{n} answers without content (such as “RAS”, “non”, “néant”) were set aside "
+                "and counted.",
+                n_set_aside,
+            ).format(n=n_set_aside),
+            _(
+                "Identical or near-identical texts of at least {words} words were grouped as "
+                "copy-paste campaigns, each counting as one voice, its size shown; shorter "
+                "identical answers are sentences people write on their own, and each counts."
+            ).format(words=campaign_words),
+            ngettext("{n} campaign was found.", "{n} campaigns were found.", n_campaigns).format(
+                n=n_campaigns
+            ),
+            _(
+                "The language of each contribution was detected; identifiers (web and e-mail "
+                "addresses) were left out."
+            ),
+            ngettext(
+                "{n} voice was analysed in French: words reduced to their lemma, common "
+                "words removed, texts compared by their vocabulary (TF-IDF and latent semantic "
+                "analysis), then grouped by k-means; unless set, the number of groups is chosen "
+                "by the silhouette criterion, at most one group per five voices.",
+                "{n} voices were analysed in French: words reduced to their lemma, common "
+                "words removed, texts compared by their vocabulary (TF-IDF and latent semantic "
+                "analysis), then grouped by k-means; unless set, the number of groups is chosen "
+                "by the silhouette criterion, at most one group per five voices.",
+                n_voices,
+            ).format(n=n_voices),
+            ngettext("{n} topic was found.", "{n} topics were found.", n_topics).format(n=n_topics),
+        ]
+        if n_subtopics:
+            sentences.append(
+                ngettext(
+                    "Inside the topics, {n} sub-topic was found.",
+                    "Inside the topics, {n} sub-topics were found.",
+                    n_subtopics,
+                ).format(n=n_subtopics)
+            )
+        sentences += [
+            _(
+                "Texts too far from every group are left unclassified. Each label is the "
+                "expression that best sets a topic apart, taken from the texts; the quotes are "
+                "chosen to cover the topic. The same file with the same settings always gives "
+                "the same result."
+            ),
+            _(
+                "Inside each topic, the sentences of the texts are compared by their lemmas and "
+                "grouped when they say the same thing: a group held by at least two voices is a "
+                "proposal, quoted word for word from one of the contributions that make it."
+            ),
+        ]
+        return " ".join(sentences)
+
+    def _warnings(self, n_input: int, n_analysed: int, languages: Counter[str]) -> list[str]:
+        """What the reader must know before trusting the result: nothing to analyse, or
+        mostly texts in another language than French."""
+        if not n_input:
+            return [_("The input holds no contribution: there is nothing to analyse.")]
+        if not n_analysed:
+            return [_("Every answer is without content: there is nothing to analyse.")]
+        warnings = []
+        if languages.get("fr", 0) / n_analysed < MIN_FRENCH_SHARE:
+            shares = ", ".join(
+                f"{language_name(code)} {round(100 * n / n_analysed)} %"
+                for code, n in sorted(languages.items(), key=lambda item: (-item[1], item[0]))[:4]
+            )
+            warnings.append(
+                _(
+                    "Most texts are not in French ({languages}). The engine reads French "
+                    "(lemmas and common words), so topics, labels and proposals may be poor: "
+                    "analyse each language apart, or translate the texts first."
+                ).format(languages=shares)
+            )
+        return warnings
 
 
 def top_topics_of(result: Mapping[str, Any]) -> dict[str, str | None]:

@@ -1,10 +1,15 @@
-"""French text to tokens: words, lemmas (simplemma, data inside the package), stop words."""
+"""French text to tokens: words, lemmas (simplemma, data inside the package), stop words.
+
+Identifiers (URLs, `gid://…`, e-mail addresses) are no words: they are dropped before
+tokenising, so that they never weigh in a topic nor become its label."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from functools import lru_cache
+
+from .cleaning import strip_identifiers
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.U)
 _ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.I)
@@ -103,12 +108,12 @@ def stop_words() -> frozenset[str]:
 
 def surface_words(text: str) -> list[str]:
     """Lower-case words as written, elisions kept ("droit d'urbanisme"): for labels."""
-    return _WORD.findall(text.lower().replace("’", "'"))
+    return _WORD.findall(strip_identifiers(text).lower().replace("’", "'"))
 
 
 def words(text: str) -> list[str]:
     """Lower-case words, elisions removed ("l'état" → "état")."""
-    return [_ELISION.sub("", w) for w in _WORD.findall(text.lower())]
+    return [_ELISION.sub("", w) for w in _WORD.findall(strip_identifiers(text).lower())]
 
 
 @lru_cache(maxsize=200_000)

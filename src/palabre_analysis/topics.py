@@ -71,6 +71,12 @@ def _auto_k(vectors: np.ndarray, weights: np.ndarray, candidates: Sequence[int],
     return best_k
 
 
+def max_topics(voices: float, voices_per_topic: int, ceiling: int) -> int:
+    """The most topics "auto" may make of `voices`: one per `voices_per_topic` voices, at
+    least 1, at most `ceiling`. Five answers make one topic, not four; 20 voices at most 4."""
+    return max(1, min(ceiling, int(voices // voices_per_topic)))
+
+
 def _kmeans(
     vectors: np.ndarray, weights: np.ndarray, k: int, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -87,7 +93,9 @@ class TopicModel:
     """Topics and sub-topics of a list of unique texts.
 
     Settings: `n_topics` ("auto" or an int), `n_subtopics` ("auto" or an int; 1 disables
-    sub-topics), `min_similarity` (below it a text stays unclassified), `random_state`.
+    sub-topics), `min_similarity` (below it a text stays unclassified), `voices_per_topic`
+    ("auto" makes at most one topic, or sub-topic, per that many voices: a tiny corpus is
+    not split into nearly one topic per text; a number given is kept), `random_state`.
     After `fit`: `topics_` (top level, then sub-topics, in order), `leaf_of_` (leaf index in
     `topics_` for each text, or -1), `score_` (cosine similarity to its leaf's centre).
     """
@@ -101,6 +109,7 @@ class TopicModel:
         min_subtopic_size: int = 30,
         min_label_coverage: float = 0.15,
         n_components: int = 100,
+        voices_per_topic: int = 5,
         random_state: int = 0,
     ) -> None:
         self.n_topics = n_topics
@@ -109,6 +118,7 @@ class TopicModel:
         self.min_subtopic_size = min_subtopic_size
         self.min_label_coverage = min_label_coverage
         self.n_components = n_components
+        self.voices_per_topic = voices_per_topic
         self.random_state = random_state
 
     # -- fitting ---------------------------------------------------------------------------
@@ -146,11 +156,12 @@ class TopicModel:
         leaf_of = np.full(n, UNCLASSIFIED, dtype=np.int64)
         score = np.zeros(n)
         if len(index) >= 2:
-            k = (
-                int(self.n_topics)
-                if self.n_topics != "auto"
-                else _auto_k(vectors[index], w[index], range(4, 21), self.random_state)
-            )
+            if self.n_topics == "auto":
+                most = max_topics(float(w[index].sum()), self.voices_per_topic, 20)
+                candidates = range(min(4, most), most + 1)
+                k = _auto_k(vectors[index], w[index], candidates, self.random_state)
+            else:
+                k = int(self.n_topics)
             k = max(1, min(k, len(index)))
             labels, centres = _kmeans(vectors[index], w[index], k, self.random_state)
             order = np.argsort(-np.bincount(labels, weights=w[index], minlength=k), kind="stable")
@@ -192,7 +203,8 @@ class TopicModel:
             return []
         vectors = self.vectors_[members]
         if self.n_subtopics == "auto":
-            k = _auto_k(vectors, weights[members], range(2, 6), self.random_state)
+            most = max_topics(float(weights[members].sum()), self.voices_per_topic, 5)
+            k = _auto_k(vectors, weights[members], range(2, most + 1), self.random_state)
         else:
             k = int(self.n_subtopics)
         if k < 2 or k >= len(members):

@@ -1,6 +1,7 @@
 import pytest
 
 from palabre_analysis import clean_text, detect_language, is_empty_content, mask_personal_data
+from palabre_analysis.cleaning import shorten, strip_identifiers
 
 
 @pytest.mark.parametrize(
@@ -23,6 +24,27 @@ from palabre_analysis import clean_text, detect_language, is_empty_content, mask
         "Aucune.",
         "Sans avis",
         "Je ne vois pas",
+        # nothing to add, no opinion, don't know: whole answers, politeness around them
+        "Je n'ai rien à ajouter",
+        "Je n’ai rien à ajouter.",
+        "rien à ajouter",
+        "Rien de plus",
+        "Rien de plus, merci.",
+        "Non, rien d'autre à signaler",
+        "Je n'ai rien de plus à dire",
+        "Rien à rajouter pour le moment",
+        "pas d'avis",
+        "Pas d'avis particulier",
+        "Je n'ai pas d'avis sur la question",
+        "Aucun avis",
+        "Aucune remarque particulière",
+        "Pas de commentaires.",
+        "Sans commentaire",
+        "je ne sais pas",
+        "Je ne sais plus",
+        "Je ne saurais pas dire",
+        "Je ne me prononce pas",
+        "Pas grand-chose à ajouter",
     ],
 )
 def test_empty_content_answers_are_recognised(text):
@@ -31,7 +53,20 @@ def test_empty_content_answers_are_recognised(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["Carte grise", "La CAF", "Non au 80 km/h", "Impôts", "Rien ne va avec la carte grise"],
+    [
+        "Carte grise",
+        "La CAF",
+        "Non au 80 km/h",
+        "Impôts",
+        "Rien ne va avec la carte grise",
+        # the same words, with something to say after them
+        "Rien de plus simple : un guichet unique pour la carte grise",
+        "Rien à ajouter sur l'accueil, mais les délais sont trop longs",
+        "Pas d'avis des usagers avant la fermeture du bureau de poste",
+        "Je ne sais pas pourquoi la mairie ferme le samedi",
+        "Plus rien ne fonctionne à la préfecture",
+        "Pas grand-chose",
+    ],
 )
 def test_real_answers_are_kept(text):
     assert not is_empty_content(text)
@@ -58,3 +93,25 @@ def test_language_detection():
     assert detect_language("Les démarches administratives sont beaucoup trop compliquées") == "fr"
     assert detect_language("Metro accesible para los vecinos del barrio de Campamento") == "es"
     assert detect_language("Carte grise") == "fr"  # too short: the default
+
+
+def test_shorten_cuts_at_a_word_with_an_ellipsis():
+    text = "Nous demandons la rénovation complète du marché couvert avant l'hiver prochain"
+    assert shorten(text, 200) == text
+    cut = shorten(text, 30)
+    assert cut == "Nous demandons la rénovation…"
+    assert text.startswith(cut[:-1]) and len(cut) <= 31
+    assert shorten("anticonstitutionnellement", 10) == "anticonsti…"  # no space in reach
+    assert shorten("Un mot, puis la suite", 7) == "Un mot…"  # no comma left before "…"
+
+
+def test_identifiers_are_stripped_for_analysis_only():
+    text = (
+        "gid://decidim-app/Decidim::User/759 Voir https://participez.nancy.fr/processes/12 "
+        "et www.exemple.fr ou écrire à jean.dupont@mairie.fr pour le RIC"
+    )
+    stripped = strip_identifiers(text)
+    for fragment in ("gid", "decidim", "https", "nancy", "www", "exemple", "dupont", "mairie"):
+        assert fragment not in stripped.lower()
+    assert "Voir" in stripped and "pour le RIC" in stripped
+    assert strip_identifiers("Carte grise") == "Carte grise"

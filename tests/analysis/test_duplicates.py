@@ -40,3 +40,36 @@ def test_results_are_deterministic():
     first = DuplicateFinder(random_state=7).fit(texts).groups_
     second = DuplicateFinder(random_state=7).fit(texts).groups_
     assert first == second and first
+
+
+def test_a_short_common_sentence_by_several_people_is_not_a_campaign():
+    """Eight people writing "Il faut plus de pistes cyclables en ville" (eight words) are
+    eight voices; a pasted letter stays one voice."""
+    from palabre_analysis.records import Contribution, Corpus
+    from palabre_analysis.synthesis import Synthesizer
+
+    sentence = "Il faut plus de pistes cyclables en ville"
+    texts = [sentence] * 8 + ["La limitation de vitesse à 80 km/h"] * 3 + [TEMPLATE] * 5
+    finder = DuplicateFinder().fit(texts)
+    campaign = {g.members[0]: g.campaign for g in finder.groups_}
+    assert campaign == {0: False, 8: False, 11: True}
+    others = [
+        "Les bus passent trop rarement le dimanche soir dans le quartier nord",
+        "Le marché couvert doit être rénové rapidement",
+    ]
+    corpus = Corpus(
+        [Contribution(id=str(i), text=t) for i, t in enumerate(texts + others)],
+        [],
+        ["text"],
+        "generic",
+    )
+    result = Synthesizer(n_topics=2).fit(corpus).result_
+    # 8 + 3 people, the pasted letter once, two other answers
+    assert result["n_voices"] == 8 + 3 + 1 + 2
+
+
+def test_words_are_counted_as_written():
+    from palabre_analysis.duplicates import written_words
+
+    assert written_words("La limitation de vitesse à 80 km/h") == 7
+    assert written_words("Je n'ai pas d'avis - merci") == 5

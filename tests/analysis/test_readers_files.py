@@ -275,3 +275,50 @@ def test_the_other_importers_refuse_damaged_files_with_their_own_error(tmp_path)
             read_records([write(tmp_path, "record.json", content)])
     with pytest.raises(PopulationError):
         read_insee(write(tmp_path, "insee.csv", b"CODGEO;P21_POPH\n\xff;12\n"))
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("entete.csv", "id,texte,quartier\n"),
+        ("entete-lignes-vides.csv", "id;texte\r\n\r\n;\r\n"),
+        ("vide.json", "[]"),
+        ("vide.jsonl", "\n\n"),
+    ],
+)
+def test_a_file_with_no_row_is_a_clear_error_not_an_empty_report(
+    tmp_path, monkeypatch, name, content
+):
+    monkeypatch.setenv("PALABRE_LANG", "en")
+    with pytest.raises(ReadError) as caught:
+        read(write(tmp_path, name, content))
+    assert "no row" in str(caught.value) or "no record" in str(caught.value)
+
+
+def test_a_header_only_xlsx_is_a_clear_error(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["id", "texte"])
+    path = tmp_path / "entete.xlsx"
+    workbook.save(path)
+    with pytest.raises(ReadError) as caught:
+        read(path)
+    assert caught.value.columns == ["id", "texte"]
+
+
+def test_the_cli_says_in_french_that_a_header_only_file_holds_no_row(tmp_path, capsys, monkeypatch):
+    from palabre.cli import main
+
+    monkeypatch.setenv("PALABRE_LANG", "fr")
+    path = write(tmp_path, "entete.csv", "id,texte\n")
+    for command in ("synthesize", "inspect"):
+        assert main([command, str(path)]) == 2
+        err = capsys.readouterr().err
+        assert "Le fichier ne contient aucune ligne" in err, err
+        assert "Colonnes trouvées : id, texte" in err
+
+
+def test_rows_that_all_fail_are_issues_not_a_no_row_error(tmp_path):
+    corpus = read(write(tmp_path, "bad.csv", "id,texte\n1,a,b,c\n2,d,e,f\n"))
+    assert corpus.contributions == [] and [i.line for i in corpus.issues] == [2, 3]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,8 +30,9 @@ def read(
     generic table. Rows that cannot be read are listed in `Corpus.issues` with their line
     numbers (an unclosed quote, bytes that are not text in the file's encoding, a JSON Lines
     line that is not JSON…); the others are read. Raises `ReadError` when the file as a
-    whole cannot be used, and nothing else whatever the file holds (checked on thousands of
-    mutated files by tests/analysis/test_readers_properties.py).
+    whole cannot be used (a header line with no row under it included), and nothing else
+    whatever the file holds (checked on thousands of mutated files by
+    tests/analysis/test_readers_properties.py).
     """
     path = Path(path)
     if not path.is_file():
@@ -60,6 +62,18 @@ def _read(
     format: str,
 ) -> Corpus:
     table = open_table(path)
+    rows = iter(table.rows)
+    first = next(rows, None)  # rows are read lazily: a bad row met on the way is an issue
+    if first is None and not table.issues:
+        # a header and nothing under it: say so, rather than give an empty analysis
+        raise ReadError(
+            _("The file holds no row: only a header line, no contribution to analyse.")
+            if table.columns
+            else _("The file holds no record: no contribution to analyse."),
+            columns=table.columns,
+        )
+    if first is not None:
+        rows = itertools.chain([first], rows)
     fmt = None
     if format == "auto" and text_column is None:
         fmt = detect(table.columns)
@@ -85,7 +99,7 @@ def _read(
     contributions: list[Contribution] = []
     issues: list[ReadIssue] = table.issues
     seen_ids: dict[str, int] = {}
-    for line, row in table.rows:
+    for line, row in rows:
         for contribution in mapper(line, row):
             count = seen_ids.get(contribution.id, 0)
             seen_ids[contribution.id] = count + 1
