@@ -315,5 +315,9 @@ def test_demo_public_synthesis_is_one_a_town_hall_can_sign(tmp_path, client, mon
     assert client.get(reverse("synthesis_pdf", kwargs=kwargs)).status_code == 200
     (pdf_html,) = pages
     assert "Qui a participé ?" in pdf_html and "représentativité" in pdf_html
+    # the same figures table as the page
+    for row in page.context["figures"]:
+        assert f"{escape(row['title'])}" in pdf_html
+    assert pdf_html.count("bar-table") == html.count("bar-table") == 1
     for statement in statements:
         assert str(escape(statement.text)) in pdf_html
