@@ -4,8 +4,10 @@ publication with versions, PDF, answers, the contributor's page and the draft's 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -350,3 +352,119 @@ def test_held_contributions_never_reach_the_public_through_the_restitution(
     page = client.get(_public("synthesis_draft", published_a)).content.decode()
     assert "Des pistes." in page and cited.body not in page
     assert cited.title not in client.get(decisions).content.decode()
+
+
+def _english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def _tables_scroll_in_their_own_region(page: str) -> int:
+    """Every data table sits in a focusable region named by a label on the page, which
+    scrolls on its own on a phone (the page never scrolls sideways, WCAG 1.4.10)."""
+    tables = re.findall(r'(<[^<>]*>)\s*<table class="data-table"', page)
+    assert tables and len(tables) == page.count('<table class="data-table"')
+    for wrapper in tables:
+        assert 'class="data-table-wrap"' in wrapper and 'role="region"' in wrapper, wrapper
+        assert 'tabindex="0"' in wrapper, wrapper
+        (label,) = re.findall(r'aria-labelledby="([^"]+)"', wrapper)
+        assert page.count(f'id="{label}"') == 1, label
+    return len(tables)
+
+
+def test_back_office_tables_scroll_on_their_own_on_a_phone(
+    as_user, published_a, analyst_a, corpus_a, analyse
+):
+    analyse(published_a, analyst_a)
+    run = analyse(published_a, analyst_a, n_topics=4)  # a proposal, compared with the first
+    assert run.comparison and run.applied_at is None
+    client = as_user(analyst_a)
+    dashboard = reverse("backoffice:dashboard", kwargs={"org": published_a.organization.slug})
+    counts = {
+        url: _tables_scroll_in_their_own_region(client.get(url).content.decode())
+        for url in (
+            dashboard,
+            _bo("synthesis_runs", published_a),
+            _bo("synthesis_run", published_a, run_id=run.pk),
+            _bo("synthesis_workspace", published_a),
+        )
+    }
+    assert counts[_bo("synthesis_run", published_a, run_id=run.pk)] == 2  # proposal, comparison
+
+
+def test_the_reading_room_labels_read_well(as_user, published_a, analyst_a, corpus_a, analyse):
+    analyse(published_a, analyst_a)
+    topic = Topic.objects.filter(process=published_a, parent=None).first()
+    first = (
+        Assignment.objects.filter(topic__in=[topic, *topic.children.all()])
+        .order_by("-pinned", "-score", "contribution_id")
+        .first()
+    )
+    client = _english(as_user(analyst_a))
+    url = _bo("synthesis_topic", published_a, pk=topic.pk)
+    page = client.get(url).content.decode()
+    # the rename form's version travels hidden, without a label of its own
+    assert 'type="hidden" name="version"' in page and ">Version" not in page
+    # the filters: no "(optional)" after each, an empty choice that says what it means
+    filters = page[page.index('class="reading-filters"') : page.index('class="reading-room"')]
+    assert "optional" not in filters
+    assert '<option value="" selected>All channels</option>' in filters
+    assert ">All<" not in filters
+    # the bulk action's select is not a second copy of its fieldset's legend
+    assert re.search(r'<label for="id_action">\s*Action\s*</label>', page)
+    # the panel, below the list on a phone, leads back to the contribution's row
+    assert 'class="back-to-list"' not in page  # nothing shown yet
+    shown = client.get(f"{url}?voir={first.contribution_id}").content.decode()
+    assert f'id="item-{first.contribution_id}"' in shown
+    assert f'<a href="#item-{first.contribution_id}">Back to the list</a>' in shown
+
+
+def test_the_journal_says_how_many_contributions_each_edit_touched(
+    as_user, published_a, analyst_a, corpus_a, analyse
+):
+    from palabre.synthesis import services
+
+    analyse(published_a, analyst_a)
+    topic = Topic.objects.filter(process=published_a, parent=None).first()
+    ids = [corpus_a["bruit"][0].pk, corpus_a["bruit"][1].pk, corpus_a["bruit"][2].pk]
+    services.contributions_move(process=published_a, contribution_ids=ids, target=topic, user=None)
+    services.contributions_move(
+        process=published_a, contribution_ids=ids[:1], target=None, user=None
+    )
+    services.quotes_pin(process=published_a, contribution_ids=ids[1:], pinned=True, user=None)
+    before = topic.label
+    services.topic_rename(topic=topic, label="Nuisances", version=topic.version, user=None)
+    client = _english(as_user(analyst_a))
+    text = re.sub(r"\s+", " ", client.get(_bo("synthesis_workspace", published_a)).content.decode())
+    assert "Contributions moved (3 contributions to “Nuisances”)" in text
+    assert "Contributions moved (1 contribution, now unclassified)" in text
+    assert "Quote pinned (2 contributions)" in text
+    assert f"Renamed (“{before}” → “Nuisances”)" in text
+
+
+def test_the_writing_page_promises_only_what_it_does(as_user, published_a, analyst_a, corpus_a):
+    draft = restitution.draft_get_or_create(process=published_a)
+    section = restitution.section_add(synthesis=draft, title="Vélo")
+    evidence = [corpus_a["velo"][0].pk, corpus_a["velo"][1].pk]
+    restitution.statement_save(section=section, text="Des pistes.", evidence_ids=evidence)
+    client = _english(as_user(analyst_a))
+    text = re.sub(r"\s+", " ", client.get(_bo("synthesis_write", published_a)).content.decode())
+    # the colon is part of the message (French puts a space before it)
+    assert f"Backed by 2 contributions: n° {evidence[0]}, n° {evidence[1]}" in text
+    # a statement is deleted, never edited: the page does not offer to reword one
+    assert "reword" not in text and "edit-statement" not in text
+
+
+def test_progress_reads_as_a_percentage(client, published_a, elected_a, corpus_a):
+    idea = corpus_a["velo"][0]
+    restitution.answer_give(
+        process=published_a,
+        contribution=idea,
+        status="adopted",
+        text="Adoptée.",
+        signed_as="Le maire",
+        user=elected_a,
+        progress=50,
+    )
+    page = _english(client).get(_public("decisions", published_a)).content.decode()
+    assert "progress: 50&nbsp;%" in page and "percent" not in page

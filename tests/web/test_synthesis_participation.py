@@ -132,8 +132,8 @@ def test_the_selector_counts_people_channels_and_suppresses_small_cells(consulte
     assert missing["sexe", "H"].sample_share == pytest.approx(12 / 46, abs=0.0001)
     assert p.topics_status == "ok" and p.speakers == 46
     for topic in p.topics:
-        if topic.raw is not None:
-            assert round(topic.raw * p.speakers) == 0 or round(topic.raw * p.speakers) >= THRESHOLD
+        if topic.raw is not None:  # zero included: a share of no one is suppressed too
+            assert round(topic.raw * p.speakers) >= THRESHOLD
     assert any(t.suppressed for t in p.topics), "the bikes topic (4 people) is suppressed"
     assert any(t.raw is not None and t.raw != t.weighted for t in p.topics)
 
@@ -153,7 +153,12 @@ def test_the_page_shows_the_selectors_numbers(english, consulted):
     assert "Reference population: Recensement test." in text
     assert "People aged 15 to 29: 0\u00a0% of the participants" in text
     assert "for 25\u00a0% of the population" in text
-    assert "People aged 60 to 74: fewer than 10 of the participants" in text
+    # a group too small to be counted: a headcount, never set against a percentage
+    assert (
+        "People aged 60 to 74: too few to be counted (fewer than 10 people) among the "
+        "participants who described themselves, for 25\u00a0% of the population"
+    ) in text
+    assert "fewer than 10 of the participants" not in text
     assert "Men: 26\u00a0% of the participants who described themselves, for 48\u00a0%" in text
     # topic shares: raw and reweighted side by side, as the selector gives them
     for topic in p.topics:
@@ -166,7 +171,7 @@ def test_the_page_shows_the_selectors_numbers(english, consulted):
                 assert cells[1].endswith(f"(± {topic.margin_points} points)")
     # no figure for a suppressed group or topic: 4 (60-74, bikes) appears nowhere as a share
     assert "9\u00a0%" not in text
-    assert "<caption>" in page and 'scope="col"' in page
+    assert '<caption id="channels-caption">' in page and 'scope="col"' in page
     assert "None" not in text
 
 
@@ -311,3 +316,64 @@ def test_the_pdf_holds_the_same_blocks_in_french(client, consulted, media, monke
         if not topic.suppressed:
             assert _cells(html, topic.label)[1].startswith(topic.weighted_text)
     assert "<details>" not in html  # the technical method is printed in full
+
+
+def test_a_topic_no_described_participant_spoke_about_is_suppressed_like_a_small_one(
+    english, consulted
+):
+    """Zero is a count under the threshold too: "fewer than 10 people: not shown", not 0 %."""
+    from palabre.synthesis import services as workspace
+
+    paper = list(consulted.contributions.filter(channel="paper").values_list("pk", flat=True))
+    workspace.topic_split(
+        process=consulted, topic=None, contribution_ids=paper, label="Sur papier", user=None
+    )
+    p = participation_of(process=consulted)
+    (on_paper,) = [t for t in p.topics if t.label == "Sur papier"]
+    assert on_paper.suppressed and on_paper.raw is on_paper.weighted is on_paper.margin is None
+    page = english.get(_url("synthesis_public", consulted)).content.decode()
+    assert _cells(page, "Sur papier") == ["fewer than 10 people: not shown"]
+
+
+def test_no_text_of_the_pdf_blocks_ends_with_a_space(client, consulted, media, monkeypatch):
+    """WeasyPrint breaks a line after its first word ("Les / femmes : 39 %") when only a
+    trailing space overflows (Kozea/WeasyPrint#1051): the blocks close right after their text."""
+    import weasyprint
+
+    pages = []
+    init = weasyprint.HTML.__init__
+
+    def recorded(self, *args, **kwargs):
+        pages.append(kwargs["string"])
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "__init__", recorded)
+    # women missing: "Les femmes : 74 % des participants …, pour 97 % de la population" is
+    # the line that broke after "Les" (DejaVu Sans, A4)
+    evaluation.reference_save(
+        organization=consulted.organization,
+        margins={"sexe": {"F": 0.97, "H": 0.03}, "age": REFERENCE["age"]},
+        source="Recensement test",
+    )
+    client.get(_url("synthesis_pdf", consulted))
+    (html,) = pages
+    participation = html[html.index('id="participation-title"') :]
+    assert participation.count("<li>") >= 3  # who is missing
+    assert not re.search(r"\s</(li|p|td|th|caption)>", participation)
+    # the group's name stays with the rest of its line: laid out, no line is a lone word
+    document = weasyprint.HTML(string=html).render()
+
+    def lines(box):
+        if type(box).__name__ == "LineBox":
+            yield "".join(text.text for text in texts(box)).strip()
+        for child in getattr(box, "children", None) or []:
+            yield from lines(child)
+
+    def texts(box):
+        if hasattr(box, "text"):
+            yield box
+        for child in getattr(box, "children", None) or []:
+            yield from texts(child)
+
+    laid = [line for page in document.pages for line in lines(page._page_box)]
+    assert "Les" not in laid

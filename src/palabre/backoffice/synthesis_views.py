@@ -74,7 +74,7 @@ def runs(request: HttpRequest, organization: Organization, slug: str) -> HttpRes
             runs=selectors.runs_of(process=process)[:20],
             active=selectors.run_active(process=process),
             pending=selectors.run_pending_of(process=process),
-            codebook_size=selectors.codebook_categories(organization=organization).count(),
+            codebook_size=selectors.codebook_size(organization=organization),
             n_contributions=selectors.analysable_count(process=process),
         ),
     )

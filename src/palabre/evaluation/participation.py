@@ -82,7 +82,8 @@ class MissingGroup:
 class TopicShare:
     """Among the participants who described themselves and whose contributions were analysed,
     the share who spoke about the topic, raw and reweighted; all None when fewer than
-    THRESHOLD of them did (suppressed)."""
+    THRESHOLD of them did, zero included (suppressed: a share resting on so few people is no
+    measure, and every small count reads the same, "fewer than 10 people")."""
 
     label: str
     raw: float | None
@@ -248,7 +249,7 @@ def _add_topics(result: Participation, process: Process, compared: dict[str, Any
     result.topics_status = "ok"
     for row in shares["rows"]:
         speakers = round(row["raw"] * shares["speakers"])
-        hidden = 0 < speakers < THRESHOLD
+        hidden = speakers < THRESHOLD  # zero included: every small count reads the same
         result.topics.append(
             TopicShare(
                 label=row["topic"].label,

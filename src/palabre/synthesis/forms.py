@@ -60,7 +60,8 @@ class ContributionsActionForm(forms.Form):
         ("category", _("File under the codebook category chosen below (reviewed)")),
         ("reviewed", _("Mark as reviewed (keep their category)")),
     ]
-    action = forms.ChoiceField(label=_("What to do with the chosen contributions"), choices=ACTIONS)
+    # the fieldset's legend asks the question ("What to do with the ticked contributions")
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
     target = forms.TypedChoiceField(label=_("Topic"), required=False, coerce=int, empty_value=None)
     label = forms.CharField(label=_("Name of the new topic"), required=False, max_length=200)
     original = forms.IntegerField(label=_("Number of the original contribution"), required=False)
@@ -118,19 +119,21 @@ class ReadingFilterForm(forms.Form):
     campagne = forms.BooleanField(label=_("Campaigns"), required=False)
     doublon = forms.BooleanField(label=_("Duplicates"), required=False)
 
+    # field, facet, and the empty choice: "All channels" reads well after the label, in every
+    # language ("All" alone would need the gender of each label)
     FACETS = (
-        ("canal", "channel"),
-        ("position", "stance"),
-        ("quartier", "neighbourhood"),
-        ("question", "question"),
-        ("categorie", "category"),
+        ("canal", "channel", _("All channels")),
+        ("position", "stance", _("All stances")),
+        ("quartier", "neighbourhood", _("All neighbourhoods")),
+        ("question", "question", _("All questions")),
+        ("categorie", "category", _("All categories")),
     )
 
     def __init__(self, *args: Any, facets: dict[str, list[tuple[Any, str]]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        for name, key in self.FACETS:
+        for name, key, every in self.FACETS:
             if facets[key]:
-                _choices(self, name).choices = [("", _("All")), *facets[key]]
+                _choices(self, name).choices = [("", every), *facets[key]]
             else:  # a filter with nothing to choose is not offered
                 del self.fields[name]
 

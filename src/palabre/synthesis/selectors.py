@@ -898,6 +898,10 @@ def codebook_categories(*, organization: Any) -> QuerySet[CodebookCategory]:
     return CodebookCategory.objects.filter(organization=organization)
 
 
+def codebook_size(*, organization: Any) -> int:
+    return codebook_categories(organization=organization).count()
+
+
 def codebook_category_get(*, organization: Any, pk: Any) -> CodebookCategory:
     return get_or_404(codebook_categories(organization=organization), pk=pk)
 

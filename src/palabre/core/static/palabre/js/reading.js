@@ -8,14 +8,41 @@
   if (!items.length || !panel) { return; }
   var hint = document.querySelector(".keyboard-hint");
   if (hint) { hint.hidden = false; }
+  // Where j / k start: the contribution shown in the panel, else the first one. Until one has
+  // been reached (`started`), the first j or k goes there rather than past it.
   var current = Math.max(0, items.findIndex(function (li) { return li.classList.contains("is-shown"); }));
+  var started = false;
+
+  var mark = function (index) {
+    current = Math.min(Math.max(index, 0), items.length - 1);
+    started = true;
+    items.forEach(function (li, i) { li.classList.toggle("is-current", i === current); });
+  };
 
   var focus = function (index) {
-    current = Math.min(Math.max(index, 0), items.length - 1);
-    items.forEach(function (li, i) { li.classList.toggle("is-current", i === current); });
+    mark(index);
     var box = items[current].querySelector("input[type=checkbox]");
     if (box) { box.focus(); }
   };
+
+  var step = function (delta) { focus(started ? current + delta : current); };
+
+  // a contribution reached with Tab or the mouse becomes the current one
+  items.forEach(function (li, i) {
+    li.addEventListener("focusin", function () { mark(i); });
+  });
+
+  // "Back to the list" in the panel (below the list on a phone): back to the contribution's
+  // row, its box focused; the panel's content is replaced by `open`, hence the delegation
+  panel.addEventListener("click", function (event) {
+    var back = event.target.closest ? event.target.closest(".back-to-list a") : null;
+    if (!back) { return; }
+    var row = document.getElementById((back.getAttribute("href") || "").slice(1));
+    var index = items.indexOf(row);
+    if (index < 0) { return; }
+    event.preventDefault();
+    focus(index);
+  });
 
   var open = function (link) {
     var url = link.getAttribute("href");
@@ -45,13 +72,15 @@
     var typing = tag === "textarea" || tag === "select" ||
       (tag === "input" && event.target.type !== "checkbox");
     if (typing || event.altKey || event.ctrlKey || event.metaKey) { return; }
-    if (event.key === "j") { focus(current + 1); event.preventDefault(); }
-    else if (event.key === "k") { focus(current - 1); event.preventDefault(); }
+    if (event.key === "j") { step(1); event.preventDefault(); }
+    else if (event.key === "k") { step(-1); event.preventDefault(); }
     else if (event.key === "x") {
+      if (!started) { focus(current); }
       var box = items[current].querySelector("input[type=checkbox]");
       if (box) { box.checked = !box.checked; box.focus(); }
       event.preventDefault();
     } else if (event.key === "o") {
+      if (!started) { focus(current); }
       var link = items[current].querySelector("a.read-whole");
       if (link) { open(link); }
       event.preventDefault();
