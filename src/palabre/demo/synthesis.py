@@ -83,6 +83,27 @@ def _top_proposal_answer(run: AnalysisRun, topic: Topic) -> Contribution | None:
     return Contribution.objects.filter(pk__in=ids).order_by("pk").first()
 
 
+# The town hall's own categories, to try "Classer selon la grille de codage" on the demo.
+CODEBOOK = (
+    ("Carte grise et permis", "carte grise; permis de conduire; ANTS; immatriculation"),
+    ("Papiers d'identité", "carte d'identité; passeport; CNI; mairie"),
+    ("Justificatifs demandés plusieurs fois", "justificatif; document; fournir; pièces"),
+    ("Limitation de vitesse", "80 km/h; vitesse; limitation; routes"),
+    ("Impôts et fiscalité", "impôts; déclaration; prélèvement à la source; fiscalité"),
+    ("Retraite et sécurité sociale", "retraite; CARSAT; CPAM; sécurité sociale; CAF"),
+)
+
+
+def _codebook(organization: Any) -> None:
+    from palabre.synthesis.selectors import codebook_size
+    from palabre.synthesis.services import codebook_category_save
+
+    if codebook_size(organization=organization):
+        return
+    for name, keywords in CODEBOOK:
+        codebook_category_save(organization=organization, name=name, keywords=keywords)
+
+
 def restitution_demo(
     demarches: Process, idees: Process, analyst: Any, elected: Any, louise: Any
 ) -> None:
@@ -115,6 +136,7 @@ def restitution_demo(
     for pk, user_id in zip(online.values_list("pk", flat=True), profiled, strict=False):
         Contribution.objects.filter(pk=pk).update(author_id=user_id)
 
+    _codebook(demarches.organization)
     run = _analyse(demarches, analyst)
     if run.status != AnalysisRun.Status.DONE:
         return
