@@ -245,3 +245,23 @@ def test_a_new_run_replaces_a_pending_proposal_and_says_so(
     # rows where nothing changes are counted, not listed
     assert all(r.incoming or r.outgoing or r.new or r.new_label for r in plan.changed_rows)
     assert plan.unchanged == len(plan.rows) - len(plan.changed_rows)
+
+
+def test_a_new_topic_is_not_named_like_a_sibling(published_a):
+    parent = Topic.objects.create(process=published_a, label="Retraite")
+    Topic.objects.create(process=published_a, label="Caisse de retraite", parent=parent)
+    name = services._distinct_label(
+        published_a, parent, "Caisse de retraite", ["retraite", "carsat", "dossier"]
+    )
+    assert name == "Caisse de retraite (carsat)"
+    assert services._distinct_label(published_a, None, "Caisse de retraite", []) == (
+        "Caisse de retraite"  # another parent: no clash
+    )
+    Topic.objects.create(process=published_a, label="Caisse de retraite (carsat)", parent=parent)
+    assert services._distinct_label(published_a, parent, "Caisse de retraite", ["carsat"]) == (
+        "Caisse de retraite (2)"
+    )
+    heure = Topic.objects.create(process=published_a, label="Heure")
+    assert services._distinct_label(published_a, heure, "Heure", ["heure", "80 km/h"]) == (
+        "Heure (80 km/h)"
+    )

@@ -226,6 +226,30 @@ def _topic_label(engine_topic: dict[str, Any]) -> str:
     return label[:200] or str(engine_topic.get("label", ""))[:200]
 
 
+def _distinct_label(process: Process, parent: Topic | None, label: str, keywords: list[str]) -> str:
+    """A new topic's name, told apart from a live topic of the same name under the same
+    parent ("Caisse de retraite" twice), or from its parent's, by its first keyword that is
+    not in the name."""
+    siblings = {
+        t.lower()
+        for t in Topic.objects.filter(process=process, parent=parent, merged_into=None).values_list(
+            "label", flat=True
+        )
+    }
+    if parent is not None:  # nor like its parent ("Heure › Heure")
+        siblings.add(parent.label.lower())
+    if label.lower() not in siblings:
+        return label
+    for keyword in keywords:
+        candidate = f"{label} ({keyword})"[:200]
+        if keyword.lower() not in label.lower() and candidate.lower() not in siblings:
+            return candidate
+    n = 2
+    while f"{label} ({n})".lower() in siblings:
+        n += 1
+    return f"{label} ({n})"[:200]
+
+
 @dataclass
 class ProposalRow:
     """One destination of a proposal: an existing topic (`key` "t<pk>"), a topic the run
@@ -547,7 +571,7 @@ def run_accept(*, run: AnalysisRun, user: Any, keys: Iterable[str] | None = None
                     parent = Topic.objects.filter(process=process, engine_key=parent_key).first()
             created[engine_id] = Topic.objects.create(
                 process=process,
-                label=new["label"],
+                label=_distinct_label(process, parent, new["label"], new["keywords"]),
                 keywords=new["keywords"],
                 engine_key=engine_id,
                 parent=parent,
