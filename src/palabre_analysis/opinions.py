@@ -158,13 +158,31 @@ def _columns(path: Path, header: list[str] | None, needed: Sequence[str]) -> dic
     return columns
 
 
+def _is_capco_2019(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            first = handle.readline(65536).decode("utf-8", "replace").lower()
+    except OSError:
+        return False
+    return "contributions_votes_value" in first and "type" in first
+
+
 def read_votes(path: str | Path) -> Votes:
-    """Votes from a Pol.is export folder or a `participant,statement,vote` CSV. A file that
-    cannot be read whole (bytes that are not UTF-8, an unclosed quote, a short row, a vote
-    or timestamp that is not a number) raises OpinionInputError with its line."""
+    """Votes from a Pol.is export folder, a 2019 Cap Collectif consultation export, or a
+    `participant,statement,vote` CSV. A file that cannot be read whole (bytes that are not
+    UTF-8, an unclosed quote, a short row, a vote or timestamp that is not a number) raises
+    OpinionInputError with its line."""
     path = Path(path)
     if path.is_dir():
         return _read_polis(path)
+    if _is_capco_2019(path):  # a Cap Collectif 2019 consultation export (";"-separated)
+        from .readers.capco2019 import read_votes_2019
+        from .records import ReadError as ReadErrorType
+
+        try:
+            return read_votes_2019(path)
+        except ReadErrorType as error:
+            raise OpinionInputError(str(error)) from error
     rows = _rows(path)
     header = next(rows, (0, None))[1]
     columns = {name.strip().lower(): i for i, name in enumerate(header or [])}

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from ..i18n import _
 from ..records import Contribution, Corpus, ReadError, ReadIssue
+from .capco2019 import read_votes_2019
 from .formats import FORMATS, detect, generic
 from .tabular import open_table
 
-__all__ = ["FORMATS", "read"]
+__all__ = ["FORMATS", "read", "read_votes_2019"]
 
 
 def read(
@@ -62,6 +63,21 @@ def _read(
     format: str,
 ) -> Corpus:
     table = open_table(path)
+    fmt = None
+    if format == "auto" and text_column is None:
+        fmt = detect(table.columns)
+    elif format not in {"auto", "generic"}:
+        fmt = next((f for f in FORMATS if f.name == format), None)
+        if fmt is None:
+            known = ", ".join(["auto", "generic", *(f.name for f in FORMATS)])
+            raise ReadError(
+                _("Unknown format {format} (known: {known}).").format(format=format, known=known)
+            )
+    # before the first row is read: a format with ragged rows fits them instead of
+    # having them reported as unreadable
+    ragged = fmt.ragged(table.columns, table.delimiter) if fmt and fmt.ragged else None
+    if ragged is not None:
+        table.allow_ragged(ragged)
     rows = iter(table.rows)
     first = next(rows, None)  # rows are read lazily: a bad row met on the way is an issue
     if first is None and not table.issues:
@@ -74,16 +90,6 @@ def _read(
         )
     if first is not None:
         rows = itertools.chain([first], rows)
-    fmt = None
-    if format == "auto" and text_column is None:
-        fmt = detect(table.columns)
-    elif format not in {"auto", "generic"}:
-        fmt = next((f for f in FORMATS if f.name == format), None)
-        if fmt is None:
-            known = ", ".join(["auto", "generic", *(f.name for f in FORMATS)])
-            raise ReadError(
-                _("Unknown format {format} (known: {known}).").format(format=format, known=known)
-            )
     if fmt is not None:
         mapper = fmt.build(table.columns)
         name = fmt.name
@@ -115,5 +121,7 @@ def _read(
                     line=line,
                 )
             contributions.append(contribution)
+    if ragged is not None:
+        issues.extend(ragged.issues())
     issues.sort(key=lambda issue: issue.line or 0)
     return Corpus(contributions, issues, table.columns, name, table.encoding, table.delimiter)

@@ -97,6 +97,10 @@ class CsvRecords:
         self._check_undecodable = check_undecodable
         self._encoding = encoding
         self.width: int | None = None
+        #: rows shorter than `width` are allowed even over several lines (exports whose
+        #: rows leave out their trailing empty cells); a longer multi-line row still
+        #: counts as a swallowing quote
+        self.short_rows = False
 
     def __iter__(self) -> Iterator[Record]:
         while True:
@@ -124,7 +128,12 @@ class CsvRecords:
         end = start + len(lines) - 1
         swallowed = len(lines) > 1 and (
             error is not None
-            or (fields is not None and self.width is not None and len(fields) != self.width)
+            or (
+                fields is not None
+                and self.width is not None
+                and len(fields) != self.width
+                and not (self.short_rows and len(fields) < self.width)
+            )
         )
         if swallowed:
             # The quote opened on the first line swallowed the next ones: report the first

@@ -13,6 +13,8 @@ from typing import Any
 from ..cleaning import clean_text
 from ..i18n import _
 from ..records import Contribution, ReadError
+from . import capco2019
+from .capco2019 import RaggedRows
 
 Row = dict[str, Any]
 Mapper = Callable[[int, Row], Iterator[Contribution]]
@@ -79,6 +81,9 @@ class Format:
     build: Callable[[list[str]], Mapper]
     description: str = ""
     text_columns: tuple[str, ...] = field(default_factory=tuple)
+    #: for exports whose rows may have fewer or more fields than the header:
+    #: (columns, delimiter) → the `RaggedRows` that fits them and counts them
+    ragged: Callable[[list[str], str], RaggedRows] | None = None
 
 
 # --- Pol.is -----------------------------------------------------------------------------
@@ -425,6 +430,14 @@ FORMATS: tuple[Format, ...] = (
         lambda c, r: {"id", "title", "description", "cached_votes_up"} <= set(c),
         _consul,
         "CONSUL proposals export",
+    ),
+    Format(
+        "capcollectif-2019",
+        lambda c, r: capco2019.matches(c),
+        capco2019.build,
+        "Cap Collectif consultation export, 2019 layout (a type column: opinion → proposal, "
+        "argument → comment with stance, vote, source, reportings; ragged rows fitted)",
+        ragged=RaggedRows,
     ),
     Format(
         "capcollectif",

@@ -9,7 +9,7 @@ import csv
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -22,6 +22,10 @@ from .sniff import detect_delimiter, encoding_name, sniff_encoding
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
+#: Makes a row of another width than the header fit it (`line`, `fields` → fields).
+RowFitter = Callable[[int, list[str]], list[str]]
+
+
 @dataclass
 class Table:
     columns: list[str]
@@ -29,6 +33,16 @@ class Table:
     issues: list[ReadIssue]
     encoding: str = ""
     delimiter: str = ""
+    #: Set before the first row is read, by a format whose exports have ragged rows: CSV
+    #: rows with fewer or more fields than the header go through it instead of being
+    #: reported as unreadable (it counts and reports what it did).
+    fit_row: RowFitter | None = None
+    reader: CsvRecords | None = None
+
+    def allow_ragged(self, fitter: RowFitter) -> None:
+        self.fit_row = fitter
+        if self.reader is not None:
+            self.reader.short_rows = True  # a short multi-line row is not a swallowing quote
 
 
 def open_table(path: Path) -> Table:
@@ -119,6 +133,10 @@ def _csv(path: Path) -> Table:
                     continue
                 if not any(field.strip() for field in record.fields):
                     continue
+                if len(record.fields) != len(columns) and table.fit_row is not None:
+                    fields = table.fit_row(record.line, record.fields)
+                    yield record.line, dict(zip(columns, fields, strict=True))
+                    continue
                 if len(record.fields) != len(columns):
                     message = _("{found} fields where the header has {expected}")
                     issues.append(
@@ -132,7 +150,10 @@ def _csv(path: Path) -> Table:
         finally:
             handle.close()
 
-    return Table(columns, rows(), issues, encoding=encoding, delimiter=delimiter)
+    table = Table(columns, iter(()), issues, encoding=encoding, delimiter=delimiter)
+    table.reader = reader
+    table.rows = rows()
+    return table
 
 
 def _xlsx(path: Path) -> Table:
